@@ -1,0 +1,122 @@
+namespace Nvsdk.Core.Store;
+
+/// <summary>
+/// `store gc`: removes registered entries that no root keeps, plus debris (unregistered folders, staging and
+/// partial downloads that no live process holds). An entry is unregistered before its folder goes, so a crash
+/// midway leaves debris, never a registration without its folder.
+/// </summary>
+public sealed partial class NvsdkStore
+{
+    public async Task<GcReport> CollectGarbageAsync(bool dryRun, CancellationToken cancellationToken = default)
+    {
+        var keep = ReadRoots();
+        var removed = new List<string>();
+        var freed = 0L;
+        foreach (var record in List().Where(r => !keep.Contains(r.Name)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Layout.EntryPath(record.Name);
+            if (!dryRun)
+            {
+                var held = await PathLock.AcquireAsync(Layout.LockPath(record.Name), Options.LockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using (held.ConfigureAwait(false))
+                {
+                    File.Delete(Layout.RegistrationPath(record.Name));
+                    DeleteTree(path);
+                }
+            }
+
+            removed.Add(record.Name);
+            freed += record.Size;
+        }
+
+        var debris = dryRun ? [] : await CleanDebrisAsync(cancellationToken).ConfigureAwait(false);
+        return new GcReport(removed, debris, freed, keep.Count, dryRun);
+    }
+
+    /// <summary>Names of entries that roots/ keeps: each file there lists entry names, one a line.</summary>
+    private HashSet<string> ReadRoots()
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(Layout.RootsDir))
+        {
+            return keep;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Layout.RootsDir))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                if (line.Trim() is { Length: > 0 } name)
+                {
+                    keep.Add(name);
+                }
+            }
+        }
+
+        return keep;
+    }
+
+    private async Task<List<string>> CleanDebrisAsync(CancellationToken cancellationToken)
+    {
+        var cleaned = new List<string>();
+        var registered = List().Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var dir in Directory.EnumerateDirectories(Layout.StoreDir))
+        {
+            var name = Path.GetFileName(dir);
+            if (!name.StartsWith('.') && !registered.Contains(name) && await TryWithFreeLockAsync(name, () => DeleteTree(dir), cancellationToken).ConfigureAwait(false))
+            {
+                cleaned.Add($"store/{name}");
+            }
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(Layout.StagingDir))
+        {
+            var key = StagingKey(Path.GetFileName(dir));
+            if (await TryWithFreeLockAsync(key, () => DeleteTree(dir), cancellationToken).ConfigureAwait(false))
+            {
+                cleaned.Add($"store/.tmp/{Path.GetFileName(dir)}");
+            }
+        }
+
+        foreach (var partial in Directory.EnumerateFiles(Layout.DownloadsDir, "*.part"))
+        {
+            var key = Path.GetFileNameWithoutExtension(partial);
+            if (await TryWithFreeLockAsync(key, () => File.Delete(partial), cancellationToken).ConfigureAwait(false))
+            {
+                cleaned.Add($"downloads/{Path.GetFileName(partial)}");
+            }
+        }
+
+        return cleaned;
+    }
+
+    /// <summary>Staging folders are named key.pid.guid; the key is everything before the last two dots.</summary>
+    private static string StagingKey(string stagingName)
+    {
+        var parts = stagingName.Split('.');
+        return parts.Length > 2 ? string.Join('.', parts[..^2]) : stagingName;
+    }
+
+    /// <summary>Runs <paramref name="action"/> only if nobody holds the key's lock right now (a live install).</summary>
+    private async Task<bool> TryWithFreeLockAsync(string key, Action action, CancellationToken cancellationToken)
+    {
+        PathLock held;
+        try
+        {
+            held = await PathLock.AcquireAsync(Layout.LockPath(key), TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.StoreException)
+        {
+            return false;
+        }
+
+        await using (held.ConfigureAwait(false))
+        {
+            action();
+            return true;
+        }
+    }
+}
+
+public sealed record GcReport(IReadOnlyList<string> Removed, IReadOnlyList<string> Debris, long BytesFreed, int Roots, bool DryRun);

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Nvsdk.Core.Fetch;
+using Nvsdk.Core.LockFile;
+using Nvsdk.Core.Platform;
+
+namespace Nvsdk.Core.Store;
+
+/// <summary>
+/// The install protocol (design §4), written once for every kind of entry:
+/// lock → re-check under the lock → clean debris → build in staging → fsync → read-only → atomic rename →
+/// registration last. A kill -9 at any point leaves either no valid entry or a complete one.
+/// </summary>
+public sealed partial class NvsdkStore
+{
+    /// <summary>Makes sure the artifact is in the store, downloading it if needed. Returns its record.</summary>
+    public async Task<ArtifactInstallResult> EnsureArtifactAsync(
+        Artifact artifact,
+        ArtifactDownloader downloader,
+        Action<FetchEvent>? report = null,
+        CancellationToken cancellationToken = default)
+    {
+        var key = StoreLayout.ArtifactKey(artifact);
+        var downloaded = false;
+        var record = await InstallAsync(
+            key,
+            () => FindArtifact(artifact),
+            async (staging, ct) =>
+            {
+                var partial = Layout.PartialPath(key);
+                var result = await downloader.DownloadAsync(artifact, partial, report, ct).ConfigureAwait(false);
+                downloaded = true;
+                var target = Path.Combine(staging, artifact.FileName);
+                File.Move(partial, target);
+                return new StoreEntryRecord
+                {
+                    Name = StoreLayout.ArtifactEntryName(result.Digest, artifact),
+                    Kind = "artifact",
+                    Component = artifact.Component.Name,
+                    Version = artifact.Version,
+                    File = artifact.FileName,
+                    Sha256 = result.Digest.Hex,
+                    Size = result.Size,
+                    Source = result.Source.ToString(),
+                    RegisteredAt = DateTimeOffset.UtcNow,
+                };
+            },
+            message => report?.Invoke(new FetchEvent.Waiting(artifact.Label, message)),
+            cancellationToken).ConfigureAwait(false);
+
+        if (!artifact.IsPinned)
+        {
+            WriteAtomically(AliasPath(key), System.Text.Encoding.UTF8.GetBytes(record.Name + "\n"));
+        }
+
+        report?.Invoke(new FetchEvent.Done(artifact.Label, downloaded, record.Size));
+        return new ArtifactInstallResult(record, downloaded, Layout.EntryPath(record.Name));
+    }
+
+    /// <summary>
+    /// Runs the protocol. <paramref name="find"/> says whether the entry is already valid; <paramref name="build"/>
+    /// fills a fresh staging folder and returns the record (whose name may depend on what was built).
+    /// </summary>
+    internal async Task<StoreEntryRecord> InstallAsync(
+        string key,
+        Func<StoreEntryRecord?> find,
+        Func<string, CancellationToken, Task<StoreEntryRecord>> build,
+        Action<string>? onWait,
+        CancellationToken cancellationToken)
+    {
+        if (find() is { } existing)
+        {
+            return existing;
+        }
+
+        var pathLock = await PathLock.AcquireAsync(Layout.LockPath(key), Options.LockTimeout, onWait, cancellationToken).ConfigureAwait(false);
+        await using (pathLock.ConfigureAwait(false))
+        {
+            // Someone may have finished it while we waited.
+            if (find() is { } done)
+            {
+                return done;
+            }
+
+            CleanStagingDebris(key);
+            var staging = Layout.NewStagingPath(key);
+            Directory.CreateDirectory(staging);
+            try
+            {
+                var record = await build(staging, cancellationToken).ConfigureAwait(false);
+                if (TryGetRecord(record.Name) is { } same)
+                {
+                    // Same content already registered under another key (an unpinned entry now pinned).
+                    DeleteTree(staging);
+                    return same;
+                }
+
+                var entryPath = Layout.EntryPath(record.Name);
+                if (Directory.Exists(entryPath))
+                {
+                    // Renamed into place but never registered: a crash between the last two steps.
+                    DeleteTree(entryPath);
+                }
+
+                SyncAndSeal(staging);
+                Directory.Move(staging, entryPath);
+                Posix.FsyncDirectory(Layout.StoreDir);
+                WriteAtomically(Layout.RegistrationPath(record.Name), JsonSerializer.SerializeToUtf8Bytes(record, StoreJsonContext.Default.StoreEntryRecord));
+                return record;
+            }
+            catch
+            {
+                DeleteTree(staging);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Staging folders for this key can only be left by a dead process: we hold the key's lock.</summary>
+    private void CleanStagingDebris(string key)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Layout.StagingDir, key + ".*"))
+        {
+            DeleteTree(dir);
+        }
+    }
+
+    /// <summary>Flushes every file and folder of a staged tree and makes it read-only.</summary>
+    private static void SyncAndSeal(string staging)
+    {
+        foreach (var file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories))
+        {
+            using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read))
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            var mode = File.GetUnixFileMode(file);
+            File.SetUnixFileMode(file, mode & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+        }
+
+        var dirs = Directory.EnumerateDirectories(staging, "*", SearchOption.AllDirectories).Append(staging).ToList();
+        foreach (var dir in dirs.OrderByDescending(d => d.Length))
+        {
+            Posix.FsyncDirectory(dir);
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+    }
+
+    /// <summary>Writes a small file so that readers see the old content or the new, never half of it.</summary>
+    internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+            Posix.FsyncDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a (possibly read-only) tree: write bits come back first, since a sealed folder refuses unlinks.</summary>
+    internal static void DeleteTree(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(path, "*", SearchOption.AllDirectories).Append(path))
+        {
+            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserWrite | UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        Directory.Delete(path, recursive: true);
+    }
+}

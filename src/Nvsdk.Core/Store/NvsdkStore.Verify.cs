@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Store;
+
+/// <summary>`store verify`: re-hash every registered entry and list what does not belong.</summary>
+public sealed partial class NvsdkStore
+{
+    public async Task<VerifyReport> VerifyAsync(Action<string>? onEntry = null, CancellationToken cancellationToken = default)
+    {
+        var results = new List<EntryVerdict>();
+        foreach (var record in List())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            onEntry?.Invoke(record.Name);
+            results.Add(await VerifyEntryAsync(record, cancellationToken).ConfigureAwait(false));
+        }
+
+        var registered = results.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var debris = Directory.Exists(Layout.StoreDir)
+            ? Directory.EnumerateDirectories(Layout.StoreDir)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(name => !name.StartsWith('.') && !registered.Contains(name))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+        return new VerifyReport(results, debris);
+    }
+
+    private async Task<EntryVerdict> VerifyEntryAsync(StoreEntryRecord record, CancellationToken cancellationToken)
+    {
+        var entry = Layout.EntryPath(record.Name);
+        var file = Path.Combine(entry, record.File);
+        if (!Directory.Exists(entry))
+        {
+            return new EntryVerdict(record.Name, EntryState.Missing, "registered but its folder is gone");
+        }
+
+        var extra = Directory.EnumerateFileSystemEntries(entry).Select(Path.GetFileName).Where(n => n != record.File).ToList();
+        if (!File.Exists(file))
+        {
+            return new EntryVerdict(record.Name, EntryState.Corrupt, $"{record.File} is missing");
+        }
+
+        var info = new FileInfo(file);
+        if (info.Length != record.Size)
+        {
+            return new EntryVerdict(record.Name, EntryState.Corrupt, $"{record.File} has {info.Length} bytes, registered {record.Size}");
+        }
+
+        Sha256Digest actual;
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            actual = Sha256Digest.FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (actual.Hex != record.Sha256)
+        {
+            return new EntryVerdict(record.Name, EntryState.Corrupt, $"{record.File} hashes to {actual}, registered {record.Sha256}");
+        }
+
+        return extra.Count > 0
+            ? new EntryVerdict(record.Name, EntryState.Corrupt, $"unexpected files: {string.Join(", ", extra)}")
+            : new EntryVerdict(record.Name, EntryState.Ok, null);
+    }
+}
+
+public enum EntryState
+{
+    Ok,
+    Corrupt,
+    Missing,
+}
+
+public sealed record EntryVerdict(string Name, EntryState State, string? Problem);
+
+/// <summary>What `store verify` found; <see cref="Debris"/> are folders in the store that were never registered.</summary>
+public sealed record VerifyReport(IReadOnlyList<EntryVerdict> Entries, IReadOnlyList<string> Debris)
+{
+    public bool Healthy => Entries.All(e => e.State == EntryState.Ok);
+}
