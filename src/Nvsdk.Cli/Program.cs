@@ -1,1 +1,13 @@
-System.Console.WriteLine("hi");
+using System.CommandLine;
+using Nvsdk.Cli;
+using Nvsdk.Cli.Commands;
+
+// The composition root: build the command tree, run it, and turn every failure into one line and an exit code.
+var root = new RootCommand("nvsdk: a reproducible, hash-pinned NVIDIA CUDA SDK for any Linux GPU host");
+GlobalOptions.AddTo(root);
+root.Add(CheckCommand.Create());
+root.Add(PlanCommand.Create());
+root.Add(FetchCommand.Create());
+root.Add(StoreCommand.Create());
+
+return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Nvsdk.Cli.Output;
+using Nvsdk.Core.Fetch;
+using Nvsdk.Core.Plan;
+using Nvsdk.Core.Store;
+using Spectre.Console;
+
+namespace Nvsdk.Cli.Commands;
+
+/// <summary>`nvsdk fetch`: download, verify and store the artifacts of the named components (default: all).</summary>
+internal static class FetchCommand
+{
+    public static Command Create()
+    {
+        var components = new Argument<string[]>("components") { Description = "Components to fetch (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
+        var system = GlobalOptions.System("Fetch for this system instead of the host's");
+        var allowUnpinned = new Option<bool>("--allow-unpinned") { Description = "Fetch entries the lock does not pin, and print their digests" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Downloads at once", DefaultValueFactory = _ => 4 };
+        var retries = new Option<int>("--retries") { Description = "Attempts per source for 5xx, timeouts and resets", DefaultValueFactory = _ => 4 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds a connection may stall before the attempt fails", DefaultValueFactory = _ => 30 };
+        var command = new Command("fetch", "Download, verify (sha256 while streaming) and store artifacts; resumes partial downloads")
+        {
+            components, system, allowUnpinned, jobs, retries, timeout,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var context = CliContext.From(result);
+            var options = new FetchOptions
+            {
+                Parallelism = Positive(result.GetValue(jobs), "--jobs"),
+                AttemptsPerSource = Positive(result.GetValue(retries), "--retries"),
+                StallTimeout = TimeSpan.FromSeconds(result.GetValue(timeout) > 0 ? result.GetValue(timeout) : throw new Core.Errors.UsageException("--timeout must be more than 0 seconds")),
+                AllowUnpinned = result.GetValue(allowUnpinned),
+            };
+
+            // Validate everything before the store is touched: a bad request writes nothing.
+            var lockFile = context.LoadLock();
+            var selection = ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
+            var store = NvsdkStore.Open(context.StoreRoot);
+            var summary = await FetchProgressView.RunAsync(
+                context,
+                report => FetchRunner.RunAsync(selection.Artifacts, store, options, report, cancellationToken: ct)).ConfigureAwait(false);
+            Render(context, selection, store, summary);
+            return summary.AllSucceeded ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new Core.Errors.UsageException($"{name} must be at least 1");
+
+    private static void Render(CliContext context, Selection selection, NvsdkStore store, FetchSummary summary)
+    {
+        if (context.Json)
+        {
+            JsonOut.Write(
+                new JsonFetch(
+                    selection.System.Name,
+                    store.Layout.Root,
+                    summary.Downloaded,
+                    summary.AlreadyPresent,
+                    summary.Failed,
+                    summary.Outcomes.Select(o => new JsonFetched(
+                        o.Artifact.Component.Name,
+                        o.Artifact.Version,
+                        o.Artifact.FileName,
+                        o.Succeeded,
+                        o.Result?.Downloaded ?? false,
+                        o.Result?.Record.Sha256,
+                        o.Result?.Record.Size,
+                        o.Result?.FilePath,
+                        o.Error?.Message)).ToList(),
+                    selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList()),
+                CliJsonContext.Default.JsonFetch);
+            return;
+        }
+
+        foreach (var failed in summary.Outcomes.Where(o => !o.Succeeded))
+        {
+            Stderr.Console.MarkupLine($"[red]error[/]: {Markup.Escape(failed.Error!.Message)}");
+        }
+
+        if (!context.Text)
+        {
+            return;
+        }
+
+        foreach (var o in summary.Outcomes.Where(o => o.Succeeded && !o.Artifact.IsPinned))
+        {
+            Stdout.Console.MarkupLine($"[yellow]unpinned[/] {Markup.Escape(o.Artifact.Label)} has sha256 {o.Result!.Record.Sha256}: pin it in the lock");
+        }
+
+        foreach (var s in selection.Skipped)
+        {
+            Stdout.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(s.Artifact.Label)}: {Markup.Escape(s.Reason)}");
+        }
+
+        var verdict = summary.AllSucceeded ? "[green]fetch complete[/]" : "[red]fetch failed[/]";
+        Stdout.Console.MarkupLine($"{verdict}: {summary.Downloaded} downloaded, {summary.AlreadyPresent} already in the store, {summary.Failed} failed ({Markup.Escape(store.Layout.Root)})");
+    }
+}

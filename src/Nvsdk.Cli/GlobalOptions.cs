@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Cli;
+
+/// <summary>Options every command understands; resolved once into <see cref="CliContext"/>.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> Lock = new("--lock")
+    {
+        Description = "The lock file (default: $NVSDK_LOCK, else ./nvsdk.lock.json)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Root = new("--root")
+    {
+        Description = "The store root (default: $NVSDK_ROOT, else /var/lib/nvsdk as root, else $XDG_DATA_HOME/nvsdk)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print one JSON document on stdout instead of text",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Print nothing but errors",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show the full cause of errors",
+        Recursive = true,
+    };
+
+    public static void AddTo(RootCommand root)
+    {
+        root.Add(Lock);
+        root.Add(Root);
+        root.Add(Json);
+        root.Add(Quiet);
+        root.Add(Verbose);
+    }
+
+    /// <summary>A --system option; its value is checked when the command runs, so a bad one gets our one-line error.</summary>
+    public static Option<string?> System(string description) => new("--system", "-s") { Description = description };
+
+    public static SystemId ResolveSystem(string? text)
+    {
+        if (text is null)
+        {
+            return SystemId.Host ?? throw new Core.Errors.UsageException(
+                "this machine is neither x86_64 nor aarch64", "pass --system x86_64-linux or --system aarch64-linux");
+        }
+
+        return SystemId.TryParse(text, out var system)
+            ? system
+            : throw new Core.Errors.UsageException($"unknown system '{text}'", "use --system x86_64-linux or --system aarch64-linux");
+    }
+}

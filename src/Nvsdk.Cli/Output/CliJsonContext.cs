@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Nvsdk.Cli.Output;
+
+/// <summary>Source-generated JSON for every --json document (NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(JsonError))]
+[JsonSerializable(typeof(JsonCheck))]
+[JsonSerializable(typeof(JsonPlan))]
+[JsonSerializable(typeof(JsonFetch))]
+[JsonSerializable(typeof(JsonStoreList))]
+[JsonSerializable(typeof(JsonVerify))]
+[JsonSerializable(typeof(JsonGc))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

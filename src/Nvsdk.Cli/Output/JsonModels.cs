@@ -1,0 +1,55 @@
+namespace Nvsdk.Cli.Output;
+
+// The --json shapes. They are built from the same models as the text output, so the two never disagree.
+
+internal sealed record JsonError(JsonErrorBody Error);
+
+internal sealed record JsonErrorBody(string Code, string Message, string? Hint);
+
+internal sealed record JsonSource(string Url, string Role);
+
+internal sealed record JsonDiagnostic(string Severity, string Code, string Path, string Message);
+
+internal sealed record JsonUnpinned(string Component, string Version, string File, string? Reason);
+
+internal sealed record JsonFullCheck(string Component, string File, string System, bool Ok, string? Sha256, string? Error);
+
+internal sealed record JsonCheck(
+    string Lock,
+    IReadOnlyList<string> Systems,
+    bool Passed,
+    int Errors,
+    int Warnings,
+    IReadOnlyList<JsonDiagnostic> Diagnostics,
+    IReadOnlyList<JsonUnpinned> Unpinned,
+    IReadOnlyList<JsonFullCheck>? Full,
+    double ElapsedMs);
+
+internal sealed record JsonPlannedArtifact(
+    string Component,
+    string Version,
+    string File,
+    string Format,
+    long? Size,
+    string? Sha256,
+    IReadOnlyList<JsonSource> Sources,
+    bool InStore,
+    string? StoreEntry);
+
+internal sealed record JsonSkipped(string Component, string File, string Reason);
+
+internal sealed record JsonPlan(string System, IReadOnlyList<JsonPlannedArtifact> Artifacts, IReadOnlyList<JsonSkipped> Skipped, long? BytesToFetch);
+
+internal sealed record JsonFetched(string Component, string Version, string File, bool Ok, bool Downloaded, string? Sha256, long? Size, string? Path, string? Error);
+
+internal sealed record JsonFetch(string System, string Root, int Downloaded, int AlreadyPresent, int Failed, IReadOnlyList<JsonFetched> Artifacts, IReadOnlyList<JsonSkipped> Skipped);
+
+internal sealed record JsonStoreEntry(string Name, string Kind, string Component, string Version, string File, string Sha256, long Size, string Source, DateTimeOffset RegisteredAt);
+
+internal sealed record JsonStoreList(string Root, IReadOnlyList<JsonStoreEntry> Entries);
+
+internal sealed record JsonVerdict(string Name, string State, string? Problem);
+
+internal sealed record JsonVerify(string Root, bool Healthy, IReadOnlyList<JsonVerdict> Entries, IReadOnlyList<string> Debris);
+
+internal sealed record JsonGc(string Root, bool DryRun, IReadOnlyList<string> Removed, IReadOnlyList<string> Debris, long BytesFreed);
