@@ -1,0 +1,83 @@
+using Nvsdk.Testing;
+using Xunit.Abstractions;
+
+namespace Nvsdk.Cli.Tests;
+
+/// <summary>
+/// The install protocol under abuse: kill -9 at random moments, and 8 processes on one store at once.
+/// Downloads go through nginx's rate-limited /slow/ location so the processes really overlap and die mid-stream.
+/// </summary>
+public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutputHelper output) : IClassFixture<FixtureServer>, IDisposable
+{
+    /// <summary>Rounds of kill -9; CI runs 20, the soak script sets NVSDK_KILL_ROUNDS=200.</summary>
+    private static readonly int KillRounds = int.TryParse(Environment.GetEnvironmentVariable("NVSDK_KILL_ROUNDS"), out var n) ? n : 20;
+
+    private readonly TempDir temp = new();
+
+    private string Root => temp.Combine("root");
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Fetch_KilledAtRandomMoments_StoreStaysValidAndNextRunCompletes()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "missing", "slow");
+        var random = new Random(42);
+        var killedMidway = 0;
+        for (var round = 0; round < KillRounds; round++)
+        {
+            // Once a round finishes the whole fetch, empty the store so the next round has work to be killed in.
+            if (round > 0 && (await Nvsdk.RunAsync("store", "list", "--root", Root)).Stdout.Contains("6 entries", StringComparison.Ordinal))
+            {
+                Assert.Equal(0, (await Nvsdk.RunAsync("store", "gc", "--root", Root)).ExitCode);
+            }
+
+            using var process = Nvsdk.Start("fetch", "--lock", lockFile, "--root", Root, "--jobs", "3", "--system", "x86_64-linux");
+            await Task.Delay(random.Next(50, 700));
+            if (!process.HasExited)
+            {
+                process.Kill(); // SIGKILL: no cleanup code runs
+                killedMidway++;
+            }
+
+            await process.WaitForExitAsync();
+            var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root, "--json");
+            Assert.True(verify.ExitCode == 0, $"round {round}: {verify}");
+            Assert.Contains("\"healthy\": true", verify.Stdout, StringComparison.Ordinal);
+        }
+
+        output.WriteLine($"{KillRounds} rounds, {killedMidway} killed mid-run");
+        Assert.True(killedMidway >= KillRounds / 3, $"only {killedMidway} of {KillRounds} runs were killed mid-way: the test did not test much");
+
+        var final = await Nvsdk.RunAsync("fetch", "--lock", lockFile, "--root", Root);
+        Assert.True(final.ExitCode == 0, final.ToString());
+        var after = await Nvsdk.RunAsync("store", "verify", "--root", Root);
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains("6 of 6 entries intact", after.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_EightProcessesOneStore_EachArtifactDownloadedOnce()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "slow", "upstream");
+        var before = fixtures.Nginx.ReadAccessLog().Count;
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Nvsdk.RunAsync("fetch", "--lock", lockFile, "--root", Root, "--system", "x86_64-linux")));
+        foreach (var run in runs)
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        var served = fixtures.Nginx.ReadAccessLog().Skip(before).Where(l => l.Method == "GET").ToList();
+        var x86 = fixtures.Artifacts.Where(a => a.Systems.Contains(Core.Primitives.SystemId.X86_64Linux)).ToList();
+        foreach (var artifact in x86)
+        {
+            var gets = served.Count(l => l.Path == $"/slow/{artifact.FileName}");
+            Assert.True(gets == 1, $"{artifact.FileName} was requested {gets} times");
+        }
+
+        Assert.DoesNotContain(served, l => l.Path.StartsWith("/upstream/", StringComparison.Ordinal));
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains($"{x86.Count} of {x86.Count} entries intact", verify.Stdout, StringComparison.Ordinal);
+    }
+}
