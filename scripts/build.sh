@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Publishes the CLI as one self-contained NativeAOT binary: out/nvsdk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet publish src/Nvsdk.Cli -c Release -r linux-x64 -o out -p:TreatWarningsAsErrors=true -v quiet -nologo
+echo "built $(pwd)/out/nvsdk ($(du -h out/nvsdk | cut -f1))"
