@@ -25,9 +25,15 @@ internal sealed class JsonNode(JsonElement element, string path, List<LockDiagno
             return false;
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+            // JSON lets a key repeat and readers disagree on which wins; a reviewer must see the value we use.
+            if (!seen.Add(property.Name))
+            {
+                Report("duplicate-key", property.Name, "this key appears twice in the same object; keep one");
+            }
+            else if (!allowed.Contains(property.Name, StringComparer.Ordinal))
             {
                 Report("unknown-key", property.Name, $"unknown key; allowed here: {string.Join(", ", allowed)}");
             }

@@ -31,6 +31,11 @@ public static class LockChecker
             yield return Error("coverage", "$.systems", $"{system} is not listed; add it and its artifacts, or check another --system");
         }
 
+        if (lockFile.Systems.Distinct().Count() != lockFile.Systems.Count)
+        {
+            yield return Error("duplicate", "$.systems", "a system is listed twice");
+        }
+
         foreach (var d in CheckComponentNames(lockFile))
         {
             yield return d;

@@ -275,7 +275,8 @@ public static class LockFileParser
         Uri? url = null;
         if (urlText is not null)
         {
-            if (Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && SourceUrl.IsSupportedScheme(parsed))
+            // On Linux Uri also accepts a bare "/path" as file://; the lock must spell the scheme out.
+            if (urlText.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && SourceUrl.IsSupportedScheme(parsed))
             {
                 url = parsed;
             }
