@@ -7,6 +7,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light
 command -v makeself >/dev/null 2>&1 || need+=(makeself)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v bc >/dev/null 2>&1 || need+=(bc)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
