@@ -33,7 +33,7 @@ public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutput
             }
 
             using var process = Nvsdk.Start("fetch", "--lock", lockFile, "--root", Root, "--jobs", "3", "--system", "x86_64-linux");
-            await Task.Delay(random.Next(50, 700));
+            await Task.Delay(random.Next(50, 1500));
             if (!process.HasExited)
             {
                 process.Kill(); // SIGKILL: no cleanup code runs
@@ -41,6 +41,11 @@ public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutput
             }
 
             await process.WaitForExitAsync();
+            if (process.ExitCode is not (0 or 137 or -1))
+            {
+                Assert.Fail($"round {round}: fetch failed by itself (exit {process.ExitCode}): {await process.StandardError.ReadToEndAsync()}");
+            }
+
             var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root, "--json");
             Assert.True(verify.ExitCode == 0, $"round {round}: {verify}");
             Assert.Contains("\"healthy\": true", verify.Stdout, StringComparison.Ordinal);

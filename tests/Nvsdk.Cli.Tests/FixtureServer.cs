@@ -11,11 +11,14 @@ public sealed class FixtureServer : IAsyncLifetime
 
     public IReadOnlyList<FixtureArtifact> Artifacts { get; private set; } = [];
 
-    /// <summary>At 512 KiB/s through /slow/, each 256 KiB artifact takes about half a second: long enough to kill mid-way.</summary>
+    /// <summary>
+    /// Through /slow/ each 256 KiB artifact takes about two seconds: long enough to kill mid-way. (nginx lets
+    /// the first second's worth of bytes out at once, so the rate must be well below the file size.)
+    /// </summary>
     public async Task InitializeAsync()
     {
         Artifacts = await FixtureArchives.BuildAsync(files.Path, payloadBytes: 256 * 1024);
-        Nginx = await NginxServer.StartAsync(files.Path, slowBytesPerSecond: 512 * 1024);
+        Nginx = await NginxServer.StartAsync(files.Path, slowBytesPerSecond: 96 * 1024);
     }
 
     /// <summary>Writes a lock whose sources are, in order, the given nginx locations ("mirror", "upstream", "slow"…).</summary>
