@@ -9,19 +9,7 @@ public sealed class CheckCommandTests(FixtureServer fixtures) : IClassFixture<Fi
 
     public void Dispose() => temp.Dispose();
 
-    internal static string ShippedLock
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "nvsdk.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repo root not found"), "nvsdk.lock.json");
-        }
-    }
+    internal static string ShippedLock => RepoPaths.ShippedLock;
 
     [Fact]
     public async Task CheckAllSystems_ShippedLock_PassesAndReportsUnpinned()

@@ -71,20 +71,5 @@ internal static class LockJson
 
     public static byte[] Bytes(JsonNode root) => Encoding.UTF8.GetBytes(root.ToJsonString());
 
-    /// <summary>The nvsdk.lock.json at the root of the repository (the folder holding nvsdk.slnx).</summary>
-    public static string ShippedLockPath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "nvsdk.slnx")))
-                {
-                    return Path.Combine(dir.FullName, "nvsdk.lock.json");
-                }
-            }
-
-            throw new InvalidOperationException($"no nvsdk.slnx above {AppContext.BaseDirectory}");
-        }
-    }
+    public static string ShippedLockPath => Nvsdk.Testing.RepoPaths.ShippedLock;
 }
