@@ -34,10 +34,18 @@ public sealed partial class NvsdkStore
         return new GcReport(removed, debris, freed, keep.Count, dryRun);
     }
 
-    /// <summary>Names of entries that roots/ keeps: each file there lists entry names, one a line.</summary>
+    /// <summary>
+    /// Names of entries that must stay: those every SDK generation links into, and those roots/ lists
+    /// (each file there names entries, one a line).
+    /// </summary>
     private HashSet<string> ReadRoots()
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var generation in new Sdk.Generations(Layout).List())
+        {
+            keep.UnionWith(generation.Entries);
+        }
+
         if (!Directory.Exists(Layout.RootsDir))
         {
             return keep;

@@ -37,6 +37,15 @@ public sealed partial class NvsdkStore
             return new EntryVerdict(record.Name, EntryState.Missing, "registered but its folder is gone");
         }
 
+        if (record.Kind == EntryKinds.Tree)
+        {
+            var tree = await Unpack.TreeManifest.ReadAsync(entry, cancellationToken).ConfigureAwait(false);
+            var digest = tree.Digest();
+            return digest.Hex == record.Sha256
+                ? new EntryVerdict(record.Name, EntryState.Ok, null)
+                : new EntryVerdict(record.Name, EntryState.Corrupt, $"the tree hashes to {digest}, registered {record.Sha256} (a file was changed, added or removed)");
+        }
+
         var extra = Directory.EnumerateFileSystemEntries(entry).Select(Path.GetFileName).Where(n => n != record.File).ToList();
         if (!File.Exists(file))
         {

@@ -13,6 +13,7 @@ namespace Nvsdk.Core.Store;
 /// downloads/&lt;key&gt;.part        partial downloads, kept for resume
 /// locks/&lt;entry&gt;.lock          per-entry cross-process locks (+ .owner: who holds it)
 /// roots/                       what gc must keep besides generations
+/// generations/sdk-&lt;n&gt;/        unified SDK trees (hard links into store/), sdk-&lt;n&gt;.json, current → sdk-&lt;n&gt;
 /// </code>
 /// </summary>
 public sealed class StoreLayout
@@ -35,6 +36,9 @@ public sealed class StoreLayout
     public string LocksDir => Path.Combine(Root, "locks");
 
     public string RootsDir => Path.Combine(Root, "roots");
+
+    /// <summary>Unified SDK trees (sdk-&lt;n&gt;/), their records (sdk-&lt;n&gt;.json) and the `current` link.</summary>
+    public string GenerationsDir => Path.Combine(Root, "generations");
 
     /// <summary>The store root: --root, else NVSDK_ROOT, else /var/lib/nvsdk for root, else $XDG_DATA_HOME/nvsdk.</summary>
     public static string ResolveRoot(string? explicitRoot)

@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Unpack;
+
+/// <summary>
+/// Unpacks one verified archive into a fresh folder, streaming (no archive is ever held in memory):
+/// tar.xz through the system's liblzma, tar.gz, wheels and zips, and makeself .run installers, whose
+/// payload is extracted without executing anything. Returns the manifest of what was written.
+/// </summary>
+public static class ArchiveUnpacker
+{
+    public static async Task<TreeManifest> UnpackAsync(
+        string archivePath,
+        ArtifactFormat format,
+        string destination,
+        LayoutRule? layout = null,
+        UnpackLimits? limits = null,
+        CancellationToken cancellationToken = default)
+    {
+        layout ??= LayoutRule.For(format);
+        var name = Path.GetFileName(archivePath);
+        var writer = new SafeTreeWriter(destination, name, new FileInfo(archivePath).Length, limits ?? new UnpackLimits());
+        try
+        {
+            switch (format)
+            {
+                case ArtifactFormat.TarXz:
+                case ArtifactFormat.TarGz:
+                    {
+                        var file = OpenSequential(archivePath);
+                        await using (file.ConfigureAwait(false))
+                        {
+                            var decompressed = Decompress(file, name, format == ArtifactFormat.TarXz ? "xz" : "gzip");
+                            await using (decompressed.ConfigureAwait(false))
+                            {
+                                await TarUnpacker.UnpackAsync(decompressed, writer, layout, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+
+                        break;
+                    }
+
+                case ArtifactFormat.Wheel:
+                case ArtifactFormat.Zip:
+                    await ZipUnpacker.UnpackAsync(archivePath, writer, layout, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ArtifactFormat.Makeself:
+                    await UnpackMakeselfAsync(archivePath, name, writer, layout, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new UsageException($"{name}: {format.ToLockName()} artifacts are not unpacked by this version of nvsdk");
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive is corrupt ({e.Message})", e);
+        }
+
+        return writer.Complete();
+    }
+
+    private static async Task UnpackMakeselfAsync(string path, string name, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
+    {
+        var header = MakeselfHeader.Read(path);
+        var file = OpenSequential(path);
+        await using (file.ConfigureAwait(false))
+        {
+            file.Seek(header.Offset, SeekOrigin.Begin);
+            foreach (var size in header.Sizes)
+            {
+                var start = file.Position;
+                var magic = new byte[6];
+                var got = await file.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                file.Seek(start, SeekOrigin.Begin);
+                var compression = Sniff(magic.AsSpan(0, got)) ?? throw new NvsdkException(
+                    ErrorCode.InvalidInput,
+                    $"{name}: the runfile payload is compressed with something other than gzip or xz (bzip2/zstd are not supported yet)");
+                var payload = Decompress(new BoundedStream(file, size), name, compression);
+                await using (payload.ConfigureAwait(false))
+                {
+                    await TarUnpacker.UnpackAsync(payload, writer, layout, cancellationToken).ConfigureAwait(false);
+                }
+
+                file.Seek(start + size, SeekOrigin.Begin);
+            }
+        }
+    }
+
+    private static string? Sniff(ReadOnlySpan<byte> magic) => magic switch
+    {
+        [0x1F, 0x8B, ..] => "gzip",
+        [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] => "xz",
+        _ => null,
+    };
+
+    private static Stream Decompress(Stream compressed, string name, string compression) => compression switch
+    {
+        "xz" => new XzDecoderStream(compressed, threads: 0, leaveOpen: true),
+        "gzip" => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
+        _ => throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: unsupported compression {compression}"),
+    };
+
+    private static FileStream OpenSequential(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Platform;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Unpack;
+
+/// <summary>
+/// Writes archive members into a fresh folder, refusing anything that could reach outside it or harm the
+/// host: paths are already normalised by the caller; files are created with O_EXCL (never through an
+/// existing name); symlinks are created only at the end, after every file, so nothing is ever written
+/// through one; hard links must name a file this archive already wrote; modes lose setuid/setgid/sticky and
+/// become 0755/0644; timestamps become the epoch (+1 s), as in Nix. Sizes and the compression ratio are
+/// capped. Every member is hashed as it is written, so the tree's manifest costs no second read.
+/// </summary>
+internal sealed partial class SafeTreeWriter
+{
+    private static readonly DateTime Epoch = DateTime.UnixEpoch.AddSeconds(1);
+    private const UnixFileMode FileMode644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    private readonly string root;
+    private readonly string archive;
+    private readonly long compressedSize;
+    private readonly UnpackLimits limits;
+    private readonly TreeManifest manifest = new();
+    private readonly Dictionary<string, (string Entry, string Target)> pendingLinks = new(StringComparer.Ordinal);
+    private long totalBytes;
+    private long entries;
+
+    public SafeTreeWriter(string root, string archive, long compressedSize, UnpackLimits limits)
+    {
+        this.root = Path.GetFullPath(root);
+        this.archive = archive;
+        this.compressedSize = Math.Max(1, compressedSize);
+        this.limits = limits;
+        Directory.CreateDirectory(this.root);
+    }
+
+    public long TotalBytes => totalBytes;
+
+    public UnsafeArchiveException Refuse(string entry, string reason) => new(archive, entry, reason);
+
+    public void AddDirectory(string entry, string path)
+    {
+        Count(entry);
+        if (path.Length == 0)
+        {
+            return;
+        }
+
+        EnsureParents(entry, path);
+        var full = Full(path);
+        if (manifest.TryGet(path, out var existing) && existing.Kind != TreeItemKind.Directory)
+        {
+            throw Refuse(entry, "a folder where the archive already put a file");
+        }
+
+        System.IO.Directory.CreateDirectory(full);
+        manifest.Add(path, TreeItem.Directory);
+    }
+
+    public async Task FileAsync(string entry, string path, UnixFileMode mode, long declaredSize, Stream data, CancellationToken cancellationToken)
+    {
+        Count(entry);
+        if (path.Length == 0)
+        {
+            throw Refuse(entry, "a file with no name");
+        }
+
+        if (declaredSize > limits.MaxTotalBytes - totalBytes)
+        {
+            throw Refuse(entry, $"unpacking it would exceed {limits.MaxTotalBytes} bytes (archive bomb?)");
+        }
+
+        EnsureParents(entry, path);
+        var executable = (mode & Exec) != 0;
+        var exists = manifest.TryGet(path, out var existing);
+        if (exists && existing.Kind != TreeItemKind.File)
+        {
+            throw Refuse(entry, "a file where the archive already put a folder or link");
+        }
+
+        // A second copy of a path (the CUDA runfile's packages overlap) goes to a side file and must match.
+        var target = exists ? Full(path) + ".nvsdk-dup" : Full(path);
+        var (size, digest) = await WriteAsync(entry, target, executable, data, cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            File.Delete(target);
+            if (existing.Digest != digest)
+            {
+                throw new NvsdkException(ErrorCode.InvalidInput, $"{archive}: '{entry}' appears twice with different contents");
+            }
+
+            return;
+        }
+
+        manifest.Add(path, TreeItem.File(size, digest, executable));
+    }
+
+    private async Task<(long Size, Sha256Digest Digest)> WriteAsync(string entry, string target, bool executable, Stream data, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        long size = 0;
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, // O_EXCL: never follows or replaces an existing name
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                UnixCreateMode = executable ? FileMode644 | Exec : FileMode644,
+            };
+            var output = new FileStream(target, options);
+            await using (output.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    var n = await data.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    size += n;
+                    totalBytes += n;
+                    CheckBudget(entry);
+                    hash.AppendData(buffer, 0, n);
+                    await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        File.SetLastWriteTimeUtc(target, Epoch);
+        return (size, Sha256Digest.FromHash(hash.GetHashAndReset()));
+    }
+
+    private void CheckBudget(string entry)
+    {
+        if (totalBytes > limits.MaxTotalBytes)
+        {
+            throw Refuse(entry, $"unpacking exceeds {limits.MaxTotalBytes} bytes (archive bomb?)");
+        }
+
+        if (totalBytes > limits.RatioGraceBytes && totalBytes > compressedSize * limits.MaxRatio)
+        {
+            throw Refuse(entry, $"the archive expands more than {limits.MaxRatio:0}× (archive bomb?)");
+        }
+    }
+
+    private void Count(string entry)
+    {
+        if (++entries > limits.MaxEntries)
+        {
+            throw Refuse(entry, $"more than {limits.MaxEntries} entries (archive bomb?)");
+        }
+    }
+
+    /// <summary>Creates missing parent folders; a parent that is a link or a file is refused.</summary>
+    private void EnsureParents(string entry, string path)
+    {
+        foreach (var ancestor in ArchivePath.Ancestors(path))
+        {
+            if (pendingLinks.ContainsKey(ancestor))
+            {
+                throw Refuse(entry, $"it would be written through the symlink '{ancestor}'");
+            }
+
+            if (manifest.TryGet(ancestor, out var item))
+            {
+                if (item.Kind != TreeItemKind.Directory)
+                {
+                    throw Refuse(entry, $"'{ancestor}' is a file, not a folder");
+                }
+
+                continue;
+            }
+
+            System.IO.Directory.CreateDirectory(Full(ancestor));
+            manifest.Add(ancestor, TreeItem.Directory);
+        }
+
+        if (pendingLinks.ContainsKey(path))
+        {
+            throw Refuse(entry, "its name is already a symlink");
+        }
+    }
+
+    private string Full(string path) => Path.Combine(root, path);
+
+    /// <summary>Finishes the tree: creates and checks the symlinks, returns the manifest.</summary>
+    public TreeManifest Complete()
+    {
+        var symlinks = pendingLinks.Keys.ToHashSet(StringComparer.Ordinal);
+        var realRoot = Posix.RealPath(root) ?? root;
+        foreach (var (path, (entry, target)) in pendingLinks.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (ArchivePath.ResolveLinkTarget(path, target, symlinks) is null)
+            {
+                throw Refuse(entry, $"symlink to '{target}' points outside the archive");
+            }
+
+            File.CreateSymbolicLink(Full(path), target);
+            manifest.Add(path, TreeItem.Link(target));
+        }
+
+        // Belt and braces: the kernel's own resolution of every link must stay inside too.
+        foreach (var (path, (entry, target)) in pendingLinks)
+        {
+            if (Posix.RealPath(Full(path)) is { } real && real != realRoot && !real.StartsWith(realRoot + "/", StringComparison.Ordinal))
+            {
+                throw Refuse(entry, $"symlink to '{target}' resolves to {real}, outside the archive");
+            }
+        }
+
+        return manifest;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Formats.Tar;
+
+namespace Nvsdk.Core.Unpack;
+
+/// <summary>Streams tar members (from any decompressed stream) into a <see cref="SafeTreeWriter"/>.</summary>
+internal static class TarUnpacker
+{
+    public static async Task UnpackAsync(Stream tar, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
+    {
+        var reader = new TarReader(tar, leaveOpen: true);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                {
+                    continue;
+                }
+
+                var path = MapOrRefuse(entry.Name, writer, layout);
+                if (path is null)
+                {
+                    continue;
+                }
+
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        writer.AddDirectory(entry.Name, path);
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        await writer.FileAsync(entry.Name, path, entry.Mode, entry.Length, entry.DataStream ?? Stream.Null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case TarEntryType.SymbolicLink:
+                        writer.Symlink(entry.Name, path, entry.LinkName);
+                        break;
+                    case TarEntryType.HardLink:
+                        writer.HardLink(entry.Name, path, MapOrRefuse(entry.LinkName, writer, layout));
+                        break;
+                    case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
+                        throw writer.Refuse(entry.Name, "device nodes have no place in an SDK");
+                    case TarEntryType.Fifo:
+                        throw writer.Refuse(entry.Name, "FIFOs have no place in an SDK");
+                    default:
+                        throw writer.Refuse(entry.Name, $"unsupported tar entry type {entry.EntryType}");
+                }
+            }
+        }
+    }
+
+    internal static string? MapOrRefuse(string name, SafeTreeWriter writer, LayoutRule layout)
+    {
+        var normalized = ArchivePath.Normalize(name, out var problem) ?? throw writer.Refuse(name, problem!);
+        if (normalized.Length == 0)
+        {
+            return null;
+        }
+
+        var mapped = layout.Map(normalized, out var layoutProblem);
+        return layoutProblem is not null ? throw writer.Refuse(name, layoutProblem) : mapped;
+    }
+}

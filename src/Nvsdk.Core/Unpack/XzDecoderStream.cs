@@ -1,0 +1,268 @@
+using System.Runtime.InteropServices;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Platform;
+using static Nvsdk.Core.Platform.LibLzma;
+
+namespace Nvsdk.Core.Unpack;
+
+/// <summary>
+/// Decompresses .xz while reading, through the system's liblzma. With liblzma 5.4+ and more than one thread,
+/// the blocks of a multi-block file (what <c>xz -T0</c> writes) are decoded in parallel; a single-block file
+/// decodes on one core whatever <c>threads</c> says. Concatenated streams are read as one, like xz(1). The
+/// whole input is always consumed, so a damaged or cut tail is reported rather than ignored.
+/// </summary>
+public sealed class XzDecoderStream : Stream
+{
+    private const string Format = "xz";
+    private const int InputBufferSize = 1 << 20;
+
+    private readonly Stream compressed;
+    private readonly bool leaveOpen;
+    private readonly LzmaStreamHandle lzma;
+
+    // Pinned: next_in lives in native memory between lzma_code calls, so the array must never move.
+    private readonly byte[] input = GC.AllocateUninitializedArray<byte>(InputBufferSize, pinned: true);
+    private readonly unsafe byte* inputAddress;
+    private bool inputEnded;
+    private bool finished;
+    private NvsdkException? failure;
+    private bool disposed;
+
+    /// <param name="compressed">The .xz bytes; read forward only.</param>
+    /// <param name="threads">Decoder threads; 0 means one per processor.</param>
+    /// <param name="leaveOpen">Whether disposing this stream leaves <paramref name="compressed"/> open.</param>
+    public unsafe XzDecoderStream(Stream compressed, int threads = 0, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        if (!compressed.CanRead)
+        {
+            throw new ArgumentException("the compressed stream must be readable", nameof(compressed));
+        }
+
+        this.compressed = compressed;
+        this.leaveOpen = leaveOpen;
+        inputAddress = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(input, 0);
+        lzma = new LzmaStreamHandle();
+        try
+        {
+            Check(Init(lzma, threads == 0 ? Environment.ProcessorCount : threads), "starting the decoder");
+        }
+        catch
+        {
+            lzma.Dispose();
+            throw;
+        }
+    }
+
+    public override bool CanRead => !disposed;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        while (true)
+        {
+            if (NeedsInput)
+            {
+                AcceptInput(compressed.Read(input));
+            }
+
+            if (TryDecode(buffer, out var produced))
+            {
+                return produced;
+            }
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    /// <summary>Reads the compressed input asynchronously; the decoding itself runs on the calling thread.</summary>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (NeedsInput)
+            {
+                AcceptInput(await compressed.ReadAsync(input, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (TryDecode(buffer.Span, out var produced))
+            {
+                return produced;
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!disposed)
+        {
+            disposed = true;
+            lzma.Dispose();
+            if (!leaveOpen)
+            {
+                await compressed.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        Dispose(false);
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !disposed)
+        {
+            disposed = true;
+            lzma.Dispose();
+            if (!leaveOpen)
+            {
+                compressed.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static LzmaRet Init(LzmaStreamHandle lzma, int threads)
+    {
+        // One thread, or a liblzma older than 5.4: the classic decoder, which needs no memory limit of ours.
+        if (threads == 1 || !HasMultiThreadedDecoder)
+        {
+            return StreamDecoder(lzma, ulong.MaxValue, Concatenated);
+        }
+
+        var options = new LzmaMt
+        {
+            Flags = Concatenated,
+            Threads = (uint)threads,
+            MemlimitThreading = ThreadingMemoryLimit(),
+            MemlimitStop = ulong.MaxValue,
+        };
+        return StreamDecoderMt(lzma, options);
+    }
+
+    /// <summary>
+    /// Past this, liblzma quietly uses fewer threads (never fails). A quarter of the memory we may use, as
+    /// xz(1) 5.4 does, but at least 1 GiB: a -9 archive needs ~100-250 MiB per thread, and a small
+    /// container limit should cost parallelism, not correctness.
+    /// </summary>
+    private static ulong ThreadingMemoryLimit() =>
+        (ulong)Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
+    private unsafe bool NeedsInput => !inputEnded && lzma.Stream->AvailIn == 0;
+
+    private unsafe void AcceptInput(int read)
+    {
+        var stream = lzma.Stream;
+        if (read == 0)
+        {
+            // From here on every call says LZMA_FINISH and next_in/avail_in never change again, as liblzma requires.
+            inputEnded = true;
+            return;
+        }
+
+        stream->NextIn = inputAddress;
+        stream->AvailIn = (nuint)read;
+    }
+
+    /// <summary>One lzma_code call; true when it produced bytes or reached the end (then 0 bytes).</summary>
+    private unsafe bool TryDecode(Span<byte> output, out int produced)
+    {
+        produced = 0;
+        if (failure is not null)
+        {
+            // liblzma's coder is unusable after an error (it would answer LZMA_PROG_ERROR); keep the real cause.
+            throw failure;
+        }
+
+        if (finished || output.IsEmpty)
+        {
+            return true;
+        }
+
+        var stream = lzma.Stream;
+        LzmaRet ret;
+        fixed (byte* outPtr = output)
+        {
+            stream->NextOut = outPtr;
+            stream->AvailOut = (nuint)output.Length;
+            ret = Code(lzma, inputEnded ? LzmaAction.Finish : LzmaAction.Run);
+            produced = output.Length - (int)stream->AvailOut;
+
+            // liblzma must not keep a pointer into a span it does not own past this call.
+            stream->NextOut = null;
+            stream->AvailOut = 0;
+        }
+
+        switch (ret)
+        {
+            case LzmaRet.StreamEnd:
+                finished = true;
+                return true;
+            case LzmaRet.Ok:
+                return produced > 0;
+            default:
+                failure = Failure(ret, "decoding");
+                throw failure;
+        }
+    }
+
+    private void Check(LzmaRet ret, string doing)
+    {
+        if (ret != LzmaRet.Ok)
+        {
+            throw Failure(ret, doing);
+        }
+    }
+
+    private unsafe NvsdkException Failure(LzmaRet ret, string doing)
+    {
+        var offset = (long)lzma.Stream->TotalIn;
+        return ret switch
+        {
+            LzmaRet.DataError => new CorruptArchiveException(Format, "is corrupt (LZMA_DATA_ERROR)", offset),
+            LzmaRet.FormatError => new CorruptArchiveException(Format, "is not in the .xz format (LZMA_FORMAT_ERROR)", offset),
+            LzmaRet.OptionsError => new CorruptArchiveException(Format, "uses options this liblzma does not support (LZMA_OPTIONS_ERROR)", offset),
+
+            // No progress is possible: with all input given, that means the file stops mid-stream.
+            LzmaRet.BufError when inputEnded => new CorruptArchiveException(Format, "ends early", offset),
+            LzmaRet.MemError or LzmaRet.MemlimitError => new NvsdkException(ErrorCode.Internal, $"{doing} xz: liblzma {LibLzma.Version} ran out of memory ({ret})"),
+            _ => new NvsdkException(ErrorCode.Internal, $"{doing} xz: liblzma {LibLzma.Version} returned {ret}"),
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Nvsdk.Core.Unpack;
+
+/// <summary>Unpacks a zip or Python wheel; Unix modes and symlinks come from the external attributes.</summary>
+internal static class ZipUnpacker
+{
+    private const int TypeMask = 0xF000;
+    private const int SymlinkType = 0xA000;
+    private const int RegularType = 0x8000;
+    private const int DirectoryType = 0x4000;
+
+    public static async Task UnpackAsync(string path, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
+    {
+        var zip = await ZipFile.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        await using (zip.ConfigureAwait(false))
+        {
+            foreach (var entry in zip.Entries)
+            {
+                var mapped = TarUnpacker.MapOrRefuse(entry.FullName, writer, layout);
+                if (mapped is null)
+                {
+                    continue;
+                }
+
+                var unixMode = (entry.ExternalAttributes >> 16) & 0xFFFF;
+                var type = unixMode & TypeMask;
+                if (entry.FullName.EndsWith('/') || type == DirectoryType)
+                {
+                    writer.AddDirectory(entry.FullName, mapped);
+                    continue;
+                }
+
+                if (type is not (0 or RegularType or SymlinkType))
+                {
+                    throw writer.Refuse(entry.FullName, "device nodes and FIFOs have no place in an SDK");
+                }
+
+                var data = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using (data.ConfigureAwait(false))
+                {
+                    if (type == SymlinkType)
+                    {
+                        using var reader = new StreamReader(data, Encoding.UTF8);
+                        var target = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                        writer.Symlink(entry.FullName, mapped, target);
+                    }
+                    else
+                    {
+                        await writer.FileAsync(entry.FullName, mapped, (UnixFileMode)(unixMode & 0x1FF), entry.Length, data, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+}
