@@ -8,6 +8,10 @@ GlobalOptions.AddTo(root);
 root.Add(CheckCommand.Create());
 root.Add(PlanCommand.Create());
 root.Add(FetchCommand.Create());
+root.Add(InstallCommand.Create());
+root.Add(EnvCommand.Create());
+root.Add(ShellCommand.Create());
+root.Add(GenerationsCommand.Create());
 root.Add(StoreCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

@@ -1,19 +1,21 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using Nvsdk.Core.Primitives;
 
 namespace Nvsdk.Testing;
 
 /// <summary>
-/// Builds small archives with NVIDIA's real file names and top-level layouts (redistrib
-/// `&lt;pkg&gt;-linux-&lt;arch&gt;-&lt;ver&gt;-archive/`, the NCCL wheel's `nvidia/nccl/`, `TensorRT-&lt;ver&gt;/`,
-/// `cutlass-&lt;ver&gt;/`, a makeself `.run` with `builds/&lt;component&gt;/`), for both systems. Each carries
-/// <c>payloadBytes</c> of incompressible data so downloads take measurable time. Deterministic per seed.
+/// Builds the SDK's artifacts as small archives with NVIDIA's real file names and layouts, for both systems:
+/// redistrib tar.xz (`&lt;pkg&gt;-linux-&lt;arch&gt;-&lt;ver&gt;-archive/`), TensorRT's tar.gz (`TensorRT-&lt;ver&gt;/`),
+/// the NCCL wheel (`nvidia/nccl/`), CUTLASS's GitHub tarball (`cutlass-&lt;ver&gt;/`) and the CUDA runfile, a
+/// real makeself archive with `builds/&lt;package&gt;/`. Each carries <c>payloadBytes</c> of incompressible data
+/// so downloads take measurable time. Deterministic for a given seed.
 /// </summary>
 public static class FixtureArchives
 {
+    private static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static async Task<IReadOnlyList<FixtureArtifact>> BuildAsync(string dir, int payloadBytes = 64 * 1024, int seed = 1)
     {
         Directory.CreateDirectory(dir);
@@ -22,43 +24,25 @@ public static class FixtureArchives
         {
             var arch = system == SystemId.X86_64Linux ? "x86_64" : "aarch64";
             var platform = system.NvidiaPlatform;
-            var payload = Payload(payloadBytes, seed + built.Count);
+            byte[] Payload() => FixtureArchives.Payload(payloadBytes, seed + (built.Count * 7919));
 
             var cudnn = $"cudnn-{platform}-9.17.0.29_cuda13-archive";
-            built.Add(await TarXzAsync(dir, "cudnn", "9.17.0.29", system, cudnn, new()
-            {
-                ["LICENSE"] = Text("cuDNN fixture licence"),
-                ["include/cudnn.h"] = Text("#define CUDNN_MAJOR 9\n#define CUDNN_MINOR 17\n"),
-                ["lib/libcudnn.so.9.17.0"] = payload,
-            }));
+            built.Add(await TarXzAsync(dir, "cudnn", "9.17.0.29", system, cudnn + ".tar.xz", cudnn, await FixtureComponents.CudnnAsync(system, Payload())));
 
             var cutensor = $"libcutensor-{platform}-2.4.1.4_cuda13-archive";
-            built.Add(await TarXzAsync(dir, "cutensor", "2.4.1.4", system, cutensor, new()
-            {
-                ["LICENSE"] = Text("cuTENSOR fixture licence"),
-                ["include/cutensor.h"] = Text("#define CUTENSOR_MAJOR 2\n"),
-                ["lib/libcutensor.so.2.4.1"] = Payload(payloadBytes, seed + 100 + built.Count),
-            }));
+            built.Add(await TarXzAsync(dir, "cutensor", "2.4.1.4", system, cutensor + ".tar.xz", cutensor, await FixtureComponents.CutensorAsync(system, Payload())));
 
             var trt = $"TensorRT-10.15.1.29.Linux.{arch}-gnu.cuda-13.1.tar.gz";
-            built.Add(TarGz(dir, "tensorrt", "10.15.1.29", system, trt, "TensorRT-10.15.1.29", new()
-            {
-                ["include/NvInfer.h"] = Text("#define NV_TENSORRT_MAJOR 10\n"),
-                ["lib/libnvinfer.so.10.15.1"] = Payload(payloadBytes, seed + 200 + built.Count),
-            }));
+            built.Add(TarGz(dir, "tensorrt", "10.15.1.29", system, trt, "TensorRT-10.15.1.29", await FixtureComponents.TensorRtAsync(system, Payload())));
 
             var wheel = $"nvidia_nccl_cu12-2.28.9-py3-none-manylinux_2_18_{arch}.whl";
-            built.Add(Wheel(dir, system, wheel, Payload(payloadBytes, seed + 300 + built.Count)));
+            built.Add(Zip(dir, "nccl", "2.28.9", system, wheel, "wheel", await FixtureComponents.NcclWheelAsync(system, Payload())));
 
             var run = system == SystemId.X86_64Linux ? "cuda_13.1.0_590.44.01_linux.run" : "cuda_13.1.0_590.44.01_linux_sbsa.run";
-            built.Add(await MakeselfAsync(dir, system, run, Payload(payloadBytes, seed + 400 + built.Count)));
+            built.Add(await MakeselfAsync(dir, system, run, await FixtureComponents.CudaRunfileAsync(system, Payload())));
         }
 
-        built.Add(TarGz(dir, "cutlass", "4.3.3", null, "cutlass-4.3.3.tar.gz", "cutlass-4.3.3", new()
-        {
-            ["include/cutlass/cutlass.h"] = Text("#define CUTLASS_MAJOR 4\n"),
-            ["LICENSE.txt"] = Text("BSD-3-Clause"),
-        }));
+        built.Add(TarGz(dir, "cutlass", "4.3.3", null, "cutlass-4.3.3.tar.gz", "cutlass-4.3.3", FixtureComponents.Cutlass()));
         return built;
     }
 
@@ -69,46 +53,52 @@ public static class FixtureArchives
         return data;
     }
 
-    private static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static async Task<FixtureArtifact> TarXzAsync(string dir, string component, string version, SystemId system, string top, Dictionary<string, byte[]> files)
+    /// <summary>A tar.xz made by the real xz (multi-threaded, so large ones have several blocks).</summary>
+    public static async Task<FixtureArtifact> TarXzAsync(string dir, string component, string version, SystemId? system, string file, string top, IReadOnlyList<FixtureEntry> entries)
     {
-        var tar = Path.Combine(dir, top + ".tar");
+        var tar = Path.Combine(dir, file[..^3]);
         using (var stream = File.Create(tar))
         {
-            WriteTar(stream, top, files);
+            WriteTar(stream, top, entries);
         }
 
-        var xz = await ProcessRunner.RunAsync(ProcessRunner.Require("xz", "xz-utils"), ["-f", "-T1", "-3", tar]);
+        var xz = await ProcessRunner.RunAsync(ProcessRunner.Require("xz", "xz-utils"), ["-f", "-T2", "-3", tar]);
         if (xz.ExitCode != 0)
         {
             throw new InvalidOperationException($"xz failed: {xz}");
         }
 
-        return Describe(dir, component, version, system, top + ".tar.xz", "tar.xz");
+        return Describe(dir, component, version, system, file, "tar.xz");
     }
 
-    private static FixtureArtifact TarGz(string dir, string component, string version, SystemId? system, string file, string top, Dictionary<string, byte[]> files)
+    public static FixtureArtifact TarGz(string dir, string component, string version, SystemId? system, string file, string top, IReadOnlyList<FixtureEntry> entries)
     {
         using (var stream = File.Create(Path.Combine(dir, file)))
         using (var gz = new GZipStream(stream, CompressionLevel.Fastest))
         {
-            WriteTar(gz, top, files);
+            WriteTar(gz, top, entries);
         }
 
         return Describe(dir, component, version, system, file, "tar.gz");
     }
 
-    private static void WriteTar(Stream stream, string top, Dictionary<string, byte[]> files)
+    /// <summary>Writes a tar with a folder entry for every parent, then the members, as GNU tar would.</summary>
+    public static void WriteTar(Stream stream, string top, IReadOnlyList<FixtureEntry> entries)
     {
         using var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true);
-        var dirs = new SortedSet<string>(StringComparer.Ordinal) { top + "/" };
-        foreach (var name in files.Keys)
+        var prefix = top.Length > 0 ? top + "/" : string.Empty;
+        var dirs = new SortedSet<string>(StringComparer.Ordinal);
+        if (prefix.Length > 0)
         {
-            var parts = name.Split('/');
+            dirs.Add(prefix);
+        }
+
+        foreach (var e in entries)
+        {
+            var parts = e.Path.Split('/');
             for (var i = 1; i < parts.Length; i++)
             {
-                dirs.Add($"{top}/{string.Join('/', parts[..i])}/");
+                dirs.Add($"{prefix}{string.Join('/', parts[..i])}/");
             }
         }
 
@@ -117,80 +107,85 @@ public static class FixtureArchives
             writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, d) { Mode = (UnixFileMode)0b111_101_101, ModificationTime = Epoch });
         }
 
-        foreach (var (name, bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach (var e in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
         {
-            var mode = name.StartsWith("bin/", StringComparison.Ordinal) ? 0b111_101_101 : 0b110_100_100;
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $"{top}/{name}")
+            if (e.LinkTarget is { } target)
             {
-                Mode = (UnixFileMode)mode,
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, prefix + e.Path) { LinkName = target, Mode = (UnixFileMode)0b111_111_111, ModificationTime = Epoch });
+                continue;
+            }
+
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, prefix + e.Path)
+            {
+                Mode = (UnixFileMode)(e.Executable ? 0b111_101_101 : 0b110_100_100),
                 ModificationTime = Epoch,
-                DataStream = new MemoryStream(bytes),
+                DataStream = new MemoryStream(e.Content!),
             });
         }
     }
 
-    private static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static FixtureArtifact Wheel(string dir, SystemId system, string file, byte[] payload)
+    public static FixtureArtifact Zip(string dir, string component, string version, SystemId? system, string file, string format, IReadOnlyList<FixtureEntry> entries)
     {
         using (var stream = File.Create(Path.Combine(dir, file)))
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
         {
-            void Add(string name, byte[] bytes)
+            foreach (var e in entries)
             {
-                var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+                var entry = zip.CreateEntry(e.Path, CompressionLevel.Fastest);
                 entry.LastWriteTime = Epoch;
+                var type = e.LinkTarget is null ? 0x8000 : 0xA000;
+                var mode = e.LinkTarget is not null ? 0x1FF : e.Executable ? 0x1ED : 0x1A4;
+                entry.ExternalAttributes = (type | mode) << 16;
                 using var s = entry.Open();
-                s.Write(bytes);
+                s.Write(e.Content ?? System.Text.Encoding.UTF8.GetBytes(e.LinkTarget!));
             }
-
-            Add("nvidia/nccl/include/nccl.h", Text("#define NCCL_MAJOR 2\n#define NCCL_MINOR 28\n"));
-            Add("nvidia/nccl/lib/libnccl.so.2", payload);
-            Add("nvidia_nccl_cu12-2.28.9.dist-info/METADATA", Text("Metadata-Version: 2.1\nName: nvidia-nccl-cu12\nVersion: 2.28.9\n"));
-            Add("nvidia_nccl_cu12-2.28.9.dist-info/WHEEL", Text("Wheel-Version: 1.0\nRoot-Is-Purelib: true\n"));
         }
 
-        return Describe(dir, "nccl", "2.28.9", system, file, "wheel");
+        return Describe(dir, component, version, system, file, format);
     }
 
-    /// <summary>A real makeself archive (Debian's makeself), laid out like the CUDA runfile's builds/ tree.</summary>
-    private static async Task<FixtureArtifact> MakeselfAsync(string dir, SystemId system, string file, byte[] payload)
+    /// <summary>A real makeself archive (Debian's makeself), laid out like the CUDA runfile.</summary>
+    private static async Task<FixtureArtifact> MakeselfAsync(string dir, SystemId system, string file, IReadOnlyList<FixtureEntry> entries)
+    {
+        var content = Path.Combine(dir, file + ".d");
+        await Materialize(content, entries);
+        await BuildMakeselfAsync(content, Path.Combine(dir, file), "--gzip");
+        Directory.Delete(content, recursive: true);
+        return Describe(dir, "cuda", "13.1.0", system, file, "makeself");
+    }
+
+    public static async Task BuildMakeselfAsync(string contentDir, string output, string compression)
     {
         var makeself = ProcessRunner.Which("makeself") ?? ProcessRunner.Which("makeself.sh")
             ?? throw new InvalidOperationException("makeself is not installed: apt-get install makeself (scripts/test.sh installs it)");
-        var content = Path.Combine(dir, file + ".d");
-        var files = new Dictionary<string, byte[]>
-        {
-            ["builds/cuda_nvcc/bin/nvcc"] = Text("#!/bin/sh\necho 'nvcc fixture: Cuda compilation tools, release 13.1'\n"),
-            ["builds/cuda_cudart/include/cuda_runtime.h"] = Text("#define CUDART_VERSION 13010\n"),
-            ["builds/cuda_cudart/lib64/libcudart.so.13.1.80"] = payload,
-            ["builds/EULA.txt"] = Text("CUDA fixture EULA"),
-            ["cuda-installer"] = Text("#!/bin/sh\necho 'fixture installer: nvsdk never runs this'\nexit 1\n"),
-        };
-        foreach (var (name, bytes) in files)
-        {
-            var path = Path.Combine(content, name);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, bytes);
-            if (name.EndsWith("nvcc", StringComparison.Ordinal) || name == "cuda-installer")
-            {
-                File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
-            }
-        }
-
         var result = await ProcessRunner.RunAsync(
             makeself,
-            ["--gzip", "--nox11", "--nomd5", "--nocrc", "--tar-quietly", content, Path.Combine(dir, file), "CUDA fixture installer", "./cuda-installer"]);
-        Directory.Delete(content, recursive: true);
+            [compression, "--nox11", "--nomd5", "--nocrc", "--tar-quietly", contentDir, output, "CUDA fixture installer", "./cuda-installer"]);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"makeself failed: {result}");
         }
-
-        return Describe(dir, "cuda", "13.1.0", system, file, "makeself");
     }
 
-    private static FixtureArtifact Describe(string dir, string component, string version, SystemId? system, string file, string format)
+    /// <summary>Writes entries as real files and links under a folder.</summary>
+    public static async Task Materialize(string root, IReadOnlyList<FixtureEntry> entries)
+    {
+        foreach (var e in entries)
+        {
+            var path = Path.Combine(root, e.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (e.LinkTarget is { } target)
+            {
+                File.CreateSymbolicLink(path, target);
+                continue;
+            }
+
+            await File.WriteAllBytesAsync(path, e.Content!);
+            File.SetUnixFileMode(path, (UnixFileMode)(e.Executable ? 0b111_101_101 : 0b110_100_100));
+        }
+    }
+
+    public static FixtureArtifact Describe(string dir, string component, string version, SystemId? system, string file, string format)
     {
         var path = Path.Combine(dir, file);
         using var stream = File.OpenRead(path);

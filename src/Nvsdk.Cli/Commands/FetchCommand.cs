@@ -14,24 +14,16 @@ internal static class FetchCommand
     {
         var components = new Argument<string[]>("components") { Description = "Components to fetch (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
         var system = GlobalOptions.System("Fetch for this system instead of the host's");
-        var allowUnpinned = new Option<bool>("--allow-unpinned") { Description = "Fetch entries the lock does not pin, and print their digests" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Downloads at once", DefaultValueFactory = _ => 4 };
-        var retries = new Option<int>("--retries") { Description = "Attempts per source for 5xx, timeouts and resets", DefaultValueFactory = _ => 4 };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds a connection may stall before the attempt fails", DefaultValueFactory = _ => 30 };
+        var fetchOptions = new FetchOptionsBinder();
         var command = new Command("fetch", "Download, verify (sha256 while streaming) and store artifacts; resumes partial downloads")
         {
-            components, system, allowUnpinned, jobs, retries, timeout,
+            components, system,
         };
+        fetchOptions.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var options = new FetchOptions
-            {
-                Parallelism = Positive(result.GetValue(jobs), "--jobs"),
-                AttemptsPerSource = Positive(result.GetValue(retries), "--retries"),
-                StallTimeout = TimeSpan.FromSeconds(result.GetValue(timeout) > 0 ? result.GetValue(timeout) : throw new Core.Errors.UsageException("--timeout must be more than 0 seconds")),
-                AllowUnpinned = result.GetValue(allowUnpinned),
-            };
+            var options = fetchOptions.Bind(result);
 
             // Validate everything before the store is touched: a bad request writes nothing.
             var lockFile = context.LoadLock();
@@ -45,9 +37,6 @@ internal static class FetchCommand
         });
         return command;
     }
-
-    private static int Positive(int value, string name) =>
-        value > 0 ? value : throw new Core.Errors.UsageException($"{name} must be at least 1");
 
     private static void Render(CliContext context, Selection selection, NvsdkStore store, FetchSummary summary)
     {

@@ -14,4 +14,8 @@ namespace Nvsdk.Cli.Output;
 [JsonSerializable(typeof(JsonStoreList))]
 [JsonSerializable(typeof(JsonVerify))]
 [JsonSerializable(typeof(JsonGc))]
+[JsonSerializable(typeof(JsonInstall))]
+[JsonSerializable(typeof(JsonGenerations))]
+[JsonSerializable(typeof(JsonGeneration))]
+[JsonSerializable(typeof(JsonEnv))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -53,3 +53,17 @@ internal sealed record JsonVerdict(string Name, string State, string? Problem);
 internal sealed record JsonVerify(string Root, bool Healthy, IReadOnlyList<JsonVerdict> Entries, IReadOnlyList<string> Debris);
 
 internal sealed record JsonGc(string Root, bool DryRun, IReadOnlyList<string> Removed, IReadOnlyList<string> Debris, long BytesFreed);
+
+internal sealed record JsonGenerationComponent(string Name, string Version, string Entry);
+
+internal sealed record JsonGeneration(int Number, bool Current, DateTimeOffset CreatedAt, string System, string CudaVersion, string Path, IReadOnlyList<JsonGenerationComponent> Components)
+{
+    public static JsonGeneration From(Core.Sdk.GenerationRecord g, Core.Sdk.Generations generations, bool current) =>
+        new(g.Number, current, g.CreatedAt, g.System, g.CudaVersion, generations.PathOf(g.Number), g.Components.Select(c => new JsonGenerationComponent(c.Name, c.Version, c.Entry)).ToList());
+}
+
+internal sealed record JsonGenerations(string CurrentLink, IReadOnlyList<JsonGeneration> Generations);
+
+internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, string Current, IReadOnlyList<JsonSkipped> Skipped);
+
+internal sealed record JsonEnv(IReadOnlyDictionary<string, string> Set, IReadOnlyDictionary<string, string> Prepend, IReadOnlyDictionary<string, string> Resulting);

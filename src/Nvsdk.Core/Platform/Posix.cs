@@ -88,6 +88,19 @@ internal static partial class Posix
         }
     }
 
+    /// <summary>rename(2): atomic, and unlike File.Move it never looks through a symlink it is moving.</summary>
+    public static void Rename(string from, string to)
+    {
+        if (RenameNative(from, to) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot rename {from} to {to}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameNative(string from, string to);
+
     /// <summary>errno of a failed <see cref="HardLink"/> that means "different file systems".</summary>
     public const int EXDEV = 18;
 

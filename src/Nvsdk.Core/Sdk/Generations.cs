@@ -60,7 +60,7 @@ public sealed class Generations(StoreLayout layout)
         var temp = $"{CurrentLink}.{Environment.ProcessId}.tmp";
         File.Delete(temp);
         File.CreateSymbolicLink(temp, Prefix + number.ToString(CultureInfo.InvariantCulture));
-        File.Move(temp, CurrentLink, overwrite: true); // rename(2) over the old link
+        Platform.Posix.Rename(temp, CurrentLink); // atomically replaces the old link
         Platform.Posix.FsyncDirectory(Dir);
         return record;
     }

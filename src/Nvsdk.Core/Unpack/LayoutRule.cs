@@ -26,7 +26,7 @@ public abstract class LayoutRule
     public abstract string Name { get; }
 
     /// <summary>The path in the component tree, "" for its root, or null to leave the member out.</summary>
-    public abstract string? Map(string path, out string? problem);
+    public abstract string? Map(string path, bool isDirectory, out string? problem);
 
     private sealed class StripTopRule : LayoutRule
     {
@@ -34,11 +34,17 @@ public abstract class LayoutRule
 
         public override string Name => "strip-top-v1";
 
-        public override string? Map(string path, out string? problem)
+        public override string? Map(string path, bool isDirectory, out string? problem)
         {
             problem = null;
             var slash = path.IndexOf('/', StringComparison.Ordinal);
             var first = slash < 0 ? path : path[..slash];
+            if (slash < 0 && !isDirectory)
+            {
+                problem = "a file outside the archive's top folder";
+                return null;
+            }
+
             top ??= first;
             if (!string.Equals(top, first, StringComparison.Ordinal))
             {
@@ -54,11 +60,11 @@ public abstract class LayoutRule
     {
         public override string Name => "wheel-nvidia-v1";
 
-        public override string? Map(string path, out string? problem)
+        public override string? Map(string path, bool isDirectory, out string? problem)
         {
             problem = null;
             var parts = path.Split('/', 3);
-            if (parts[0] != "nvidia" || parts.Length < 2)
+            if (parts[0] != "nvidia" || parts.Length < 2 || (parts.Length == 2 && !isDirectory))
             {
                 return null; // dist-info and Python glue are not part of the SDK
             }
@@ -74,7 +80,7 @@ public abstract class LayoutRule
 
         public override string Name => "runfile-builds-v1";
 
-        public override string? Map(string path, out string? problem)
+        public override string? Map(string path, bool isDirectory, out string? problem)
         {
             problem = null;
             if (path == "builds/EULA.txt")

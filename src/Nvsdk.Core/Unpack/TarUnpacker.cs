@@ -17,7 +17,7 @@ internal static class TarUnpacker
                     continue;
                 }
 
-                var path = MapOrRefuse(entry.Name, writer, layout);
+                var path = MapOrRefuse(entry.Name, entry.EntryType == TarEntryType.Directory, writer, layout);
                 if (path is null)
                 {
                     continue;
@@ -35,7 +35,7 @@ internal static class TarUnpacker
                         writer.Symlink(entry.Name, path, entry.LinkName);
                         break;
                     case TarEntryType.HardLink:
-                        writer.HardLink(entry.Name, path, MapOrRefuse(entry.LinkName, writer, layout));
+                        writer.HardLink(entry.Name, path, MapOrRefuse(entry.LinkName, isDirectory: false, writer, layout));
                         break;
                     case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
                         throw writer.Refuse(entry.Name, "device nodes have no place in an SDK");
@@ -48,7 +48,7 @@ internal static class TarUnpacker
         }
     }
 
-    internal static string? MapOrRefuse(string name, SafeTreeWriter writer, LayoutRule layout)
+    internal static string? MapOrRefuse(string name, bool isDirectory, SafeTreeWriter writer, LayoutRule layout)
     {
         var normalized = ArchivePath.Normalize(name, out var problem) ?? throw writer.Refuse(name, problem!);
         if (normalized.Length == 0)
@@ -56,7 +56,7 @@ internal static class TarUnpacker
             return null;
         }
 
-        var mapped = layout.Map(normalized, out var layoutProblem);
+        var mapped = layout.Map(normalized, isDirectory, out var layoutProblem);
         return layoutProblem is not null ? throw writer.Refuse(name, layoutProblem) : mapped;
     }
 }

@@ -18,14 +18,14 @@ internal static class ZipUnpacker
         {
             foreach (var entry in zip.Entries)
             {
-                var mapped = TarUnpacker.MapOrRefuse(entry.FullName, writer, layout);
+                var unixMode = (entry.ExternalAttributes >> 16) & 0xFFFF;
+                var type = unixMode & TypeMask;
+                var mapped = TarUnpacker.MapOrRefuse(entry.FullName, entry.FullName.EndsWith('/') || type == DirectoryType, writer, layout);
                 if (mapped is null)
                 {
                     continue;
                 }
 
-                var unixMode = (entry.ExternalAttributes >> 16) & 0xFFFF;
-                var type = unixMode & TypeMask;
                 if (entry.FullName.EndsWith('/') || type == DirectoryType)
                 {
                     writer.AddDirectory(entry.FullName, mapped);

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Nvsdk.Cli.Output;
+using Nvsdk.Core.Plan;
+using Nvsdk.Core.Sdk;
+using Nvsdk.Core.Store;
+using Spectre.Console;
+
+namespace Nvsdk.Cli.Commands;
+
+/// <summary>`nvsdk install`: fetch, unpack and assemble the SDK into a new generation, then make it current.</summary>
+internal static class InstallCommand
+{
+    public static Command Create()
+    {
+        var components = new Argument<string[]>("components") { Description = "Components to install (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
+        var system = GlobalOptions.System("Install for this system instead of the host's");
+        var fetchOptions = new FetchOptionsBinder();
+        var command = new Command("install", "Fetch, verify, unpack and assemble the SDK into a new generation (a repeat is a no-op)")
+        {
+            components, system,
+        };
+        fetchOptions.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            var context = CliContext.From(result);
+            var options = fetchOptions.Bind(result);
+            var lockFile = context.LoadLock();
+            var selection = ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
+            var store = NvsdkStore.Open(context.StoreRoot);
+            var installed = await FetchProgressView.RunAsync(
+                context,
+                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct)).ConfigureAwait(false);
+            Render(context, store, selection, installed);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Render(CliContext context, NvsdkStore store, Selection selection, InstallResult installed)
+    {
+        var generations = new Generations(store.Layout);
+        if (context.Json)
+        {
+            JsonOut.Write(new JsonInstall(JsonGeneration.From(installed.Generation, generations, true), installed.NoOp, installed.Downloaded, installed.Unpacked, generations.CurrentLink, selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList()), CliJsonContext.Default.JsonInstall);
+            return;
+        }
+
+        if (!context.Text)
+        {
+            return;
+        }
+
+        foreach (var s in selection.Skipped)
+        {
+            Stdout.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(s.Artifact.Label)}: {Markup.Escape(s.Reason)}");
+        }
+
+        var g = installed.Generation;
+        var parts = string.Join(", ", g.Components.Select(c => $"{c.Name} {c.Version}"));
+        Stdout.Console.MarkupLine(installed.NoOp
+            ? $"[green]up to date[/]: generation {g.Number} ({g.System}) already matches the lock: {Markup.Escape(parts)}"
+            : $"[green]installed[/] generation {g.Number} ({g.System}): {Markup.Escape(parts)}; {installed.Downloaded} downloaded, {installed.Unpacked} unpacked{(g.CopiedFiles > 0 ? $", {g.CopiedFiles} files copied (store on another file system)" : string.Empty)}");
+        Stdout.Console.MarkupLine($"SDK: {Markup.Escape(generations.CurrentLink)}  (use it: eval \"$(nvsdk env)\" or nvsdk shell)");
+    }
+}

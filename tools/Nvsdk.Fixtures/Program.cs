@@ -1,0 +1,49 @@
+using System.Globalization;
+using Nvsdk.Testing;
+
+// nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]
+// Writes NVIDIA-layout fixture archives into DIR and DIR/fixture.lock.json whose sources are
+// BASE_URL/<file> (mirror first, then upstream). Without URLs, the sources are file:// paths into DIR.
+if (args.Length == 0 || args[0].StartsWith('-'))
+{
+    Console.Error.WriteLine("usage: nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]");
+    return 2;
+}
+
+var dir = Path.GetFullPath(args[0]);
+var payload = 64 * 1024;
+string? mirror = null;
+string? upstream = null;
+for (var i = 1; i < args.Length - 1; i += 2)
+{
+    switch (args[i])
+    {
+        case "--payload":
+            payload = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--mirror":
+            mirror = args[i + 1].TrimEnd('/');
+            break;
+        case "--upstream":
+            upstream = args[i + 1].TrimEnd('/');
+            break;
+        default:
+            Console.Error.WriteLine($"nvsdk-fixtures: unknown option {args[i]}");
+            return 2;
+    }
+}
+
+var artifacts = await FixtureArchives.BuildAsync(dir, payload);
+var lockPath = FixtureLock.Write(Path.Combine(dir, "fixture.lock.json"), artifacts, a =>
+{
+    var sources = new List<(string, string)>();
+    if (mirror is not null)
+    {
+        sources.Add(($"{mirror}/{a.FileName}", "mirror"));
+    }
+
+    sources.Add((upstream is not null ? $"{upstream}/{a.FileName}" : new Uri(a.Path).AbsoluteUri, "upstream"));
+    return sources;
+});
+Console.WriteLine($"{artifacts.Count} fixture archives ({artifacts.Sum(a => a.Size) / 1024} KiB) and {lockPath}");
+return 0;
