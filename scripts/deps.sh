@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and benchmarks use (real nginx, makeself, xz, curl), if missing.
+# Installs the Debian packages the tests and benchmarks use, if missing: real nginx, makeself, xz, curl,
+# gcc (fixture ELF libraries), cmake + pkgconf (the SDK must satisfy them), lmod (the modulefile).
 # Needs root (CI and the dev machines run as root); prints what it does.
 set -euo pipefail
 need=()
@@ -8,6 +9,10 @@ command -v makeself >/dev/null 2>&1 || need+=(makeself)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v bc >/dev/null 2>&1 || need+=(bc)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
+[ -f /usr/share/lmod/lmod/init/bash ] || need+=(lmod)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

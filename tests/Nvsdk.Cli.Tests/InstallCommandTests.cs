@@ -1,0 +1,226 @@
+using System.Text.Json;
+using Nvsdk.Testing;
+
+namespace Nvsdk.Cli.Tests;
+
+/// <summary>`nvsdk install` end to end: the real binary, fixtures from a real nginx, checked by pkg-config, CMake and Lmod.</summary>
+public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<FixtureServer>, IDisposable
+{
+    private readonly TempDir temp = new();
+
+    private string Root => temp.Combine("root");
+
+    private string Current => Path.Combine(Root, "generations", "current");
+
+    public void Dispose() => temp.Dispose();
+
+    private async Task<string> InstallAsync(params string[] extra)
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "mirror", "upstream");
+        var install = await Nvsdk.RunAsync(["install", "--lock", lockFile, "--root", Root, "--allow-unpinned", .. extra]);
+        Assert.True(install.ExitCode == 0, install.ToString());
+        return lockFile;
+    }
+
+    private async Task<ProcessResult> ShellAsync(params string[] command)
+    {
+        var result = await Nvsdk.RunAsync(["shell", "--root", Root, "--", .. command]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    [Fact]
+    public async Task Install_FromMirror_PkgConfigResolvesInsideTheGeneration()
+    {
+        await InstallAsync();
+        var flags = (await ShellAsync("pkg-config", "--cflags", "--libs", "cudart-13.1", "cudnn", "nccl", "nvidia-sdk")).Stdout;
+        var generation = Path.Combine(Root, "generations", "sdk-1");
+        Assert.Contains($"-I{generation}/include", flags, StringComparison.Ordinal);
+        Assert.Contains($"-L{generation}/lib64", flags, StringComparison.Ordinal);
+        Assert.Contains("-lcudart", flags, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(generation, "include", "cuda_runtime_api.h")));
+        Assert.True(File.Exists(Path.Combine(generation, "lib64", "libnccl.so"))); // dev link added for the wheel
+        using var version = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Current, "version.json")));
+        Assert.Equal("9.17.0.29", version.RootElement.GetProperty("components").GetProperty("cudnn").GetString());
+    }
+
+    [Fact]
+    public async Task Install_ProgramBuiltAgainstTheSdk_Runs()
+    {
+        await InstallAsync();
+        var source = temp.Combine("demo.c");
+        await File.WriteAllTextAsync(source, "#include <stdio.h>\n#include <cuda_runtime_api.h>\n#include <cudnn.h>\nint main(void){int v=0;cudaRuntimeGetVersion(&v);printf(\"cudart %d cudnn %zu\\n\",v,cudnnGetVersion());return 0;}\n");
+        await ShellAsync("sh", "-c", $"gcc {source} $(pkg-config --cflags --libs cudart-13.1 cudnn) -o {temp.Combine("demo")}");
+        var run = await ShellAsync(temp.Combine("demo"));
+        Assert.Equal("cudart 13010 cudnn 91700", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Install_CMakeFindCudaToolkit_ConfiguresAndBuilds()
+    {
+        await InstallAsync();
+        var project = temp.Combine("cmake");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "main.c"), "#include <stdio.h>\n#include <cuda_runtime_api.h>\nint main(void){int v=0;cudaRuntimeGetVersion(&v);printf(\"%d\\n\",v);return 0;}\n");
+        await File.WriteAllTextAsync(Path.Combine(project, "CMakeLists.txt"), """
+            cmake_minimum_required(VERSION 3.18)
+            project(probe LANGUAGES C)
+            find_package(CUDAToolkit REQUIRED)
+            message(STATUS "nvsdk-probe version=${CUDAToolkit_VERSION} include=${CUDAToolkit_INCLUDE_DIRS} nvcc=${CUDAToolkit_NVCC_EXECUTABLE}")
+            add_executable(probe main.c)
+            target_link_libraries(probe CUDA::cudart)
+            """);
+        var build = temp.Combine("cmake-build");
+        var configure = await ProcessRunner.RunAsync(ProcessRunner.Require("cmake", "cmake"), ["-S", project, "-B", build, $"-DCUDAToolkit_ROOT={Current}"]);
+        Assert.True(configure.ExitCode == 0, configure.ToString());
+        Assert.Contains("nvsdk-probe version=13.1.80", configure.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"include={Current}/include", configure.Stdout, StringComparison.Ordinal);
+        var compile = await ProcessRunner.RunAsync("cmake", ["--build", build]);
+        Assert.True(compile.ExitCode == 0, compile.ToString());
+        var run = await ProcessRunner.RunAsync(Path.Combine(build, "probe"), []);
+        Assert.Equal("13010", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Install_Modulefile_LoadsWithLmod()
+    {
+        await InstallAsync();
+        var script = $"source /usr/share/lmod/lmod/init/bash && module use {Current}/share/modulefiles/lua && module load nvidia-sdk/13.1.0 && echo \"home=$CUDA_HOME\" && command -v nvcc";
+        var result = await ProcessRunner.RunAsync("/bin/bash", ["-c", script]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"home={Path.Combine(Root, "generations", "sdk-1")}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("/bin/nvcc", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_Repeated_IsANoOp()
+    {
+        var lockFile = await InstallAsync();
+        var again = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--allow-unpinned", "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        using var json = JsonDocument.Parse(again.Stdout);
+        Assert.True(json.RootElement.GetProperty("noOp").GetBoolean());
+        Assert.Equal(1, json.RootElement.GetProperty("generation").GetProperty("number").GetInt32());
+    }
+
+    [Fact]
+    public async Task Install_Files_AreHardLinksIntoTheStore()
+    {
+        await InstallAsync();
+        var stat = await ProcessRunner.RunAsync("stat", ["-L", "-c", "%h", Path.Combine(Current, "lib64", "libcudart.so.13.1.80")]);
+        Assert.True(int.Parse(stat.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture) >= 2, "expected a hard link shared with the store");
+    }
+
+    [Fact]
+    public async Task Env_Json_PointsAtTheCurrentLink()
+    {
+        await InstallAsync();
+        var env = await Nvsdk.RunAsync("env", "--root", Root, "--json");
+        Assert.True(env.ExitCode == 0, env.ToString());
+        using var json = JsonDocument.Parse(env.Stdout);
+        Assert.Equal(Current, json.RootElement.GetProperty("set").GetProperty("CUDA_HOME").GetString());
+        Assert.StartsWith($"{Current}/bin:", json.RootElement.GetProperty("resulting").GetProperty("PATH").GetString(), StringComparison.Ordinal);
+        var shell = await Nvsdk.RunAsync("env", "--root", Root);
+        Assert.Contains($"export CUDA_PATH='{Current}'", shell.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Env_NothingInstalled_SaysToInstall()
+    {
+        var env = await Nvsdk.RunAsync("env", "--root", Root);
+        Assert.Equal(2, env.ExitCode);
+        Assert.Contains("nvsdk install", env.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Generations_SwitchRollbackAndGc_KeepWhatIsReferenced()
+    {
+        var lockFile = await InstallAsync("cudnn", "cuda");
+        await InstallAsync();
+        var list = await Nvsdk.RunAsync("generations", "list", "--root", Root, "--json");
+        using (var json = JsonDocument.Parse(list.Stdout))
+        {
+            var gens = json.RootElement.GetProperty("generations").EnumerateArray().ToList();
+            Assert.Equal([1, 2], gens.Select(g => g.GetProperty("number").GetInt32()));
+            Assert.True(gens[1].GetProperty("current").GetBoolean());
+        }
+
+        Assert.Equal(0, (await Nvsdk.RunAsync("generations", "rollback", "--root", Root)).ExitCode);
+        Assert.Equal("sdk-1", new FileInfo(Current).LinkTarget);
+        Assert.False(File.Exists(Path.Combine(Current, "include", "nccl.h")));
+        Assert.Equal(0, (await Nvsdk.RunAsync("generations", "switch", "2", "--root", Root)).ExitCode);
+        Assert.Equal("sdk-2", new FileInfo(Current).LinkTarget);
+        Assert.Equal(2, (await Nvsdk.RunAsync("generations", "switch", "7", "--root", Root)).ExitCode);
+
+        var gc = await Nvsdk.RunAsync("store", "gc", "--root", Root, "--json");
+        Assert.True(gc.ExitCode == 0, gc.ToString());
+        using (var json = JsonDocument.Parse(gc.Stdout))
+        {
+            // Downloads go; the unpacked trees both generations link into stay.
+            var removed = json.RootElement.GetProperty("removed").EnumerateArray().Select(e => e.GetString()!).ToList();
+            Assert.NotEmpty(removed);
+            Assert.All(removed, name => Assert.Matches(@"\.(xz|gz|whl|run)$", name));
+        }
+
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        await ShellAsync("pkg-config", "--exists", "cudart-13.1");
+        var again = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--allow-unpinned", "--json");
+        using var noop = JsonDocument.Parse(again.Stdout);
+        Assert.True(noop.RootElement.GetProperty("noOp").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Install_KilledMidway_PreviousGenerationStaysCurrentAndWorking()
+    {
+        await InstallAsync("cuda");
+        var slowLock = fixtures.WriteLock(temp.Combine("slow.lock.json"), "missing", "slow");
+        var random = new Random(7);
+        var killed = 0;
+        for (var round = 0; round < 6; round++)
+        {
+            using var process = Nvsdk.Start("install", "--lock", slowLock, "--root", Root, "--allow-unpinned");
+            await Task.Delay(random.Next(100, 1500));
+            if (!process.HasExited)
+            {
+                process.Kill();
+                killed++;
+            }
+
+            await process.WaitForExitAsync();
+            if (process.ExitCode == 0)
+            {
+                break; // it finished before the kill: the rest of the test still holds
+            }
+
+            Assert.Equal("sdk-1", new FileInfo(Current).LinkTarget);
+            await ShellAsync("pkg-config", "--exists", "cudart-13.1");
+            var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root);
+            Assert.True(verify.ExitCode == 0, $"round {round}: {verify}");
+        }
+
+        Assert.True(killed > 0, "no install was killed mid-way");
+        var final = await Nvsdk.RunAsync("install", "--lock", slowLock, "--root", Root, "--allow-unpinned");
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Equal("sdk-2", new FileInfo(Current).LinkTarget);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(Root, "generations"), ".sdk-*"));
+    }
+
+    [Fact]
+    public async Task Install_TwoComponentsShipTheSamePathDifferently_FailsNamingBothAndKeepsCurrent()
+    {
+        await InstallAsync("cuda");
+        var dir = temp.Combine("conflict");
+        Directory.CreateDirectory(dir);
+        var a = FixtureArchives.TarGz(dir, "alpha", "1.0", null, "alpha-1.0.tar.gz", "alpha-1.0", [FixtureEntry.Text("include/common.h", "#define FROM_ALPHA 1\n")]);
+        var b = FixtureArchives.TarGz(dir, "beta", "1.0", null, "beta-1.0.tar.gz", "beta-1.0", [FixtureEntry.Text("include/common.h", "#define FROM_BETA 1\n")]);
+        var lockFile = FixtureLock.Write(temp.Combine("conflict.lock.json"), [a, b], f => [(new Uri(f.Path).AbsoluteUri, "upstream")]);
+        var install = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root);
+        Assert.Equal(2, install.ExitCode);
+        Assert.Contains("include/common.h", install.Stderr, StringComparison.Ordinal);
+        Assert.Contains("alpha", install.Stderr, StringComparison.Ordinal);
+        Assert.Contains("beta", install.Stderr, StringComparison.Ordinal);
+        Assert.Equal("sdk-1", new FileInfo(Current).LinkTarget);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(Root, "generations"), ".sdk-*"));
+    }
+}
