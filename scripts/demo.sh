@@ -1,14 +1,54 @@
 #!/usr/bin/env bash
-# The main job: build out/nvsdk, then validate the shipped lock for both systems and show what an
-# install would fetch on this machine. Offline: nothing is downloaded, nothing outside a temp root is written.
+# The main job, offline: build out/nvsdk, validate the shipped lock for both systems, then install an SDK
+# from a local nginx mirror of fixture archives in NVIDIA's real layouts (CUDA runfile, cuDNN, cuTENSOR,
+# TensorRT, NCCL wheel, CUTLASS), show its environment, and compile and run a program against it.
+# Everything goes to a temporary folder that is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/deps.sh
 scripts/build.sh
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+work=$(mktemp -d)
+source scripts/lib/nginx.sh
+trap 'stop_nginx; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+nvsdk() { out/nvsdk "$@"; }
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+step nvsdk check --all-systems
+nvsdk check --all-systems --lock nvsdk.lock.json
+
+dotnet run --project tools/Nvsdk.Fixtures -c Release -v quiet -- "$work/mirror" --payload 1048576 --mirror "http://127.0.0.1:PORT" >/dev/null
+start_nginx "$work/mirror" "$work/nginx"
+sed -i "s/127.0.0.1:PORT/127.0.0.1:$NGINX_PORT/" "$work/mirror/fixture.lock.json"
+export NVSDK_ROOT="$work/root" NVSDK_LOCK="$work/mirror/fixture.lock.json"
+
+step nvsdk plan
+nvsdk plan
+step nvsdk install
+nvsdk install
+step nvsdk install "   # again: nothing to do"
+nvsdk install
+step nvsdk env
+nvsdk env
+step nvsdk generations list
+nvsdk generations list
+
+cat > "$work/hello.c" <<'C'
+#include <stdio.h>
+#include <cuda_runtime_api.h>
+#include <cudnn.h>
+#include <nccl.h>
+int main(void) {
+  int runtime = 0, nccl = 0;
+  cudaRuntimeGetVersion(&runtime);
+  ncclGetVersion(&nccl);
+  printf("linked against the nvsdk SDK: CUDA runtime %d.%d, cuDNN %zu, NCCL %d\n",
+         runtime / 1000, (runtime % 1000) / 10, cudnnGetVersion(), nccl);
+  return 0;
+}
+C
+step 'nvsdk shell -- sh -c "gcc hello.c $(pkg-config --cflags --libs cudart-13.1 cudnn nccl) -o hello && ./hello"'
+nvsdk shell -- sh -c "gcc '$work/hello.c' \$(pkg-config --cflags --libs cudart-13.1 cudnn nccl) -o '$work/hello' && '$work/hello'"
+step nvsdk store verify
+nvsdk store verify
 echo
-echo "\$ nvsdk check --all-systems"
-out/nvsdk check --all-systems --lock nvsdk.lock.json
-echo
-echo "\$ nvsdk plan"
-out/nvsdk plan --lock nvsdk.lock.json --root "$root"
+echo "(fixture libraries stand in for NVIDIA's: they answer the real version calls; scripts/gpu-e2e.sh does this with a real CUDA toolkit on a GPU host)"

@@ -1,0 +1,38 @@
+# Sourced by scripts and benchmarks: serve a folder with Debian's nginx on a free loopback port.
+# start_nginx DIR WORKDIR  → sets NGINX_PORT and NGINX_PID; stop_nginx stops it.
+start_nginx() {
+  local dir=$1 work=$2
+  mkdir -p "$work"
+  NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local user=""
+  [ "$(id -u)" = 0 ] && user="user root;" # workers as 'nobody' cannot read a 0700 temp folder
+  cat > "$work/nginx.conf" <<CONF
+$user
+daemon off;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log $work/access.log;
+  sendfile on;
+  client_body_temp_path $work/cb; proxy_temp_path $work/p; fastcgi_temp_path $work/f;
+  uwsgi_temp_path $work/u; scgi_temp_path $work/s;
+  default_type application/octet-stream;
+  server { listen 127.0.0.1:$NGINX_PORT; location / { root $dir; } }
+}
+CONF
+  nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
+  NGINX_PID=$!
+  for _ in $(seq 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && return 0
+    sleep 0.1
+  done
+  echo "nginx did not start: $(cat "$work/error.log" 2>/dev/null)" >&2
+  return 1
+}
+
+stop_nginx() {
+  [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  NGINX_PID=""
+}
