@@ -74,7 +74,7 @@ json.dump(lock, open(os.path.join(out, "gpu.lock.json"), "w"), indent=2)
 PY
 (cd "$work/mirror" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
 server=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+for _ in $(seq 50); do python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break; sleep 0.1; done
 export NVSDK_ROOT="$work/root" NVSDK_LOCK="$work/mirror/gpu.lock.json"
 
 step "nvsdk check && nvsdk install (from the loopback mirror)"
