@@ -25,10 +25,11 @@ echo "toolkit: $cuda ($("$cuda/bin/nvcc" --version | tail -2 | head -1))"
 step "pack $cuda into redistrib archives"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 time python3 - "$cuda" "$work/mirror" "$port" <<'PY'
-import hashlib, json, os, subprocess, sys, tarfile
+import hashlib, json, os, re, subprocess, sys, tarfile
 cuda, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(out)
-version = json.load(open(os.path.join(cuda, "version.json")))["cuda"]["version"]
+# Not every install has version.json; nvcc always knows ("Cuda compilation tools, release 13.0, V13.0.88").
+version = re.search(r"V(\d+\.\d+\.\d+)", subprocess.check_output([os.path.join(cuda, "bin", "nvcc"), "--version"], text=True)).group(1)
 tgt = "targets/x86_64-linux"
 inc, lib = f"{tgt}/include", f"{tgt}/lib"
 def names(d):
