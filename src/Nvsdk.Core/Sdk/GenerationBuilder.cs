@@ -19,8 +19,7 @@ internal sealed class GenerationBuilder(string staging, SystemId system)
 
     public void AddComponent(string component, string tree)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
-        foreach (var info in new DirectoryInfo(tree).EnumerateFileSystemInfos("*", options).OrderBy(i => i.FullName, StringComparer.Ordinal))
+        foreach (var info in TreeWalker.Walk(tree))
         {
             var rel = Path.GetRelativePath(tree, info.FullName);
             var isLink = info.LinkTarget is not null;

@@ -130,9 +130,8 @@ public sealed partial class NvsdkStore
     /// </summary>
     internal static void SyncAndSeal(string staging)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
         var dirs = new List<string> { staging };
-        foreach (var info in new DirectoryInfo(staging).EnumerateFileSystemInfos("*", options))
+        foreach (var info in TreeWalker.Walk(staging))
         {
             if (info.LinkTarget is not null)
             {
@@ -191,7 +190,8 @@ public sealed partial class NvsdkStore
             return;
         }
 
-        foreach (var dir in Directory.EnumerateDirectories(path, "*", SearchOption.AllDirectories).Append(path))
+        // Through TreeWalker: a symlinked folder must not be followed (chmod outside the tree, or a loop).
+        foreach (var dir in TreeWalker.Directories(path))
         {
             File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserWrite | UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }

@@ -53,6 +53,11 @@ public static class ArchiveUnpacker
                     throw new UsageException($"{name}: {format.ToLockName()} artifacts are not unpacked by this version of nvsdk");
             }
         }
+        catch (EndOfStreamException e)
+        {
+            // GZipStream stops quietly at a cut input; the tar reader then finds a member cut short.
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive ends early (a truncated download or a damaged file)", e);
+        }
         catch (InvalidDataException e)
         {
             throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive is corrupt ({e.Message})", e);

@@ -45,7 +45,7 @@ public sealed class TreeManifest
     public static async Task<TreeManifest> ReadAsync(string root, CancellationToken cancellationToken = default)
     {
         var manifest = new TreeManifest();
-        foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var info in Platform.TreeWalker.Walk(root))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rel = Path.GetRelativePath(root, info.FullName).Replace('\\', '/');
