@@ -16,7 +16,7 @@ public sealed class TempDir : IDisposable
     {
         try
         {
-            foreach (var dir in Directory.EnumerateDirectories(Path, "*", SearchOption.AllDirectories).Append(Path))
+            foreach (var dir in Nvsdk.Core.Platform.TreeWalker.Directories(Path))
             {
                 File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserWrite | UnixFileMode.UserRead | UnixFileMode.UserExecute);
             }

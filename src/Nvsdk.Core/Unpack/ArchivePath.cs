@@ -94,4 +94,56 @@ internal static class ArchivePath
 
         return string.Join('/', stack);
     }
+
+    /// <summary>
+    /// Follows a symlink the way the kernel would, through every other link of the archive (all of them are
+    /// known: nothing else in the tree is a link), and says whether it ever climbs above the root. Catches
+    /// what a lexical check cannot: <c>a -> lib</c>, <c>lib/b -> ..</c>, <c>s -> a/b/../x</c> (a/b is really
+    /// the root, so a/b/.. is its parent), whether or not x exists. A chain of more than 40 links (the
+    /// kernel's own limit) counts as an escape: it cannot be resolved.
+    /// </summary>
+    public static bool Escapes(string linkPath, string target, IReadOnlyDictionary<string, string> links)
+    {
+        var stack = new List<string>(Parent(linkPath).Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var pending = new LinkedList<string>(target.Split('/'));
+        var hops = 0;
+        while (pending.First is { } node)
+        {
+            var part = node.Value;
+            pending.RemoveFirst();
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (stack.Count == 0)
+                {
+                    return true;
+                }
+
+                stack.RemoveAt(stack.Count - 1);
+                continue;
+            }
+
+            stack.Add(part);
+            if (links.TryGetValue(string.Join('/', stack), out var next))
+            {
+                if (++hops > 40 || next.StartsWith('/'))
+                {
+                    return true;
+                }
+
+                stack.RemoveAt(stack.Count - 1); // the link's own folder is where its target starts
+                var parts = next.Split('/');
+                for (var i = parts.Length - 1; i >= 0; i--)
+                {
+                    pending.AddFirst(parts[i]);
+                }
+            }
+        }
+
+        return false;
+    }
 }

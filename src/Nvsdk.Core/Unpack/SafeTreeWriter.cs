@@ -199,10 +199,11 @@ internal sealed partial class SafeTreeWriter
     public TreeManifest Complete()
     {
         var symlinks = pendingLinks.Keys.ToHashSet(StringComparer.Ordinal);
+        var targets = pendingLinks.ToDictionary(p => p.Key, p => p.Value.Target, StringComparer.Ordinal);
         var realRoot = Posix.RealPath(root) ?? root;
         foreach (var (path, (entry, target)) in pendingLinks.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (ArchivePath.ResolveLinkTarget(path, target, symlinks) is null)
+            if (ArchivePath.ResolveLinkTarget(path, target, symlinks) is null || ArchivePath.Escapes(path, target, targets))
             {
                 throw Refuse(entry, $"symlink to '{target}' points outside the archive");
             }

@@ -35,7 +35,11 @@ internal static class TarUnpacker
                         writer.Symlink(entry.Name, path, entry.LinkName);
                         break;
                     case TarEntryType.HardLink:
-                        writer.HardLink(entry.Name, path, MapOrRefuse(entry.LinkName, isDirectory: false, writer, layout));
+                        // Refusals name the member, not its (possibly hostile) target.
+                        var target = ArchivePath.Normalize(entry.LinkName, out _) is { Length: > 0 } normalized
+                            ? layout.Map(normalized, isDirectory: false, out _)
+                            : null;
+                        writer.HardLink(entry.Name, path, target);
                         break;
                     case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
                         throw writer.Refuse(entry.Name, "device nodes have no place in an SDK");
