@@ -83,7 +83,7 @@ internal sealed partial class SafeTreeWriter
         }
 
         // A second copy of a path (the CUDA runfile's packages overlap) goes to a side file and must match.
-        var target = exists ? Full(path) + ".nvsdk-dup" : Full(path);
+        var target = exists ? Path.Combine(root, $".nvsdk-dup-{Guid.NewGuid():N}") : Full(path);
         var (size, digest) = await WriteAsync(entry, target, executable, data, cancellationToken).ConfigureAwait(false);
         if (exists)
         {
