@@ -13,5 +13,8 @@ root.Add(EnvCommand.Create());
 root.Add(ShellCommand.Create());
 root.Add(GenerationsCommand.Create());
 root.Add(StoreCommand.Create());
+root.Add(DoctorCommand.Create());
+root.Add(StatusCommand.Create());
+root.Add(StatusCommand.CreateTop());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
