@@ -16,5 +16,6 @@ root.Add(StoreCommand.Create());
 root.Add(DoctorCommand.Create());
 root.Add(StatusCommand.Create());
 root.Add(StatusCommand.CreateTop());
+root.Add(SmokeCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
