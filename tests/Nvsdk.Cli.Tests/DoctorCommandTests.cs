@@ -62,3 +62,28 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("ECC", status.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Doctor and status on a real GPU: opt-in with NVSDK_GPU_TESTS=1 (scripts/gpu-checks.sh does the same without the .NET SDK).</summary>
+public sealed class DoctorOnGpuTests
+{
+    private static void RequireGpu() =>
+        Skip.IfNot(Environment.GetEnvironmentVariable("NVSDK_GPU_TESTS") == "1", "GPU tests run only with NVSDK_GPU_TESTS=1 on a GPU host");
+
+    [SkippableFact]
+    public async Task Doctor_RealGpu_IsNotBroken()
+    {
+        RequireGpu();
+        var doctor = await Nvsdk.RunAsync("doctor", "--json");
+        Assert.True(doctor.ExitCode < 2, doctor.ToString());
+        Assert.Contains("\"gpu.present\"", doctor.Stdout, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Status_RealGpu_ListsIt()
+    {
+        RequireGpu();
+        var status = await Nvsdk.RunAsync("status", "--json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("\"uuid\": \"GPU-", status.Stdout, StringComparison.Ordinal);
+    }
+}
