@@ -18,4 +18,5 @@ namespace Nvsdk.Cli.Output;
 [JsonSerializable(typeof(JsonGenerations))]
 [JsonSerializable(typeof(JsonGeneration))]
 [JsonSerializable(typeof(JsonEnv))]
+[JsonSerializable(typeof(JsonHostPlan))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

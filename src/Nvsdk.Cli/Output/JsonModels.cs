@@ -67,3 +67,11 @@ internal sealed record JsonGenerations(string CurrentLink, IReadOnlyList<JsonGen
 internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, string Current, IReadOnlyList<JsonSkipped> Skipped);
 
 internal sealed record JsonEnv(IReadOnlyDictionary<string, string> Set, IReadOnlyDictionary<string, string> Prepend, IReadOnlyDictionary<string, string> Resulting);
+
+internal sealed record JsonHostChange(string Path, string Kind, string Reason, string Diff);
+
+internal sealed record JsonHostPackage(string Manager, string Package, bool? Available);
+
+internal sealed record JsonHostFinding(string Id, string Status, string Message, string? Fix);
+
+internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneration, bool? NoOp, IReadOnlyList<JsonHostChange> Changes, IReadOnlyList<JsonHostPackage> Packages, IReadOnlyList<JsonHostFinding> Findings);

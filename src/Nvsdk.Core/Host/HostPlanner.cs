@@ -1,0 +1,156 @@
+using Nvsdk.Core.Gpu.Doctor;
+using Nvsdk.Core.Host.Cdi;
+using Nvsdk.Core.Host.Config;
+using Nvsdk.Core.Host.Docker;
+using Nvsdk.Core.Host.Profile;
+using Nvsdk.Core.Host.Systemd;
+
+namespace Nvsdk.Core.Host;
+
+/// <summary>
+/// host.toml → what the host should look like (discover → files), then → what must change (the plan).
+/// Pure over the host root: nothing is written here, so `plan` is always safe.
+/// </summary>
+public static class HostPlanner
+{
+    private const string UnitPath = "/etc/systemd/system/nvidia-persistenced.service";
+    private const string UnitWantsPath = "/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service";
+
+    public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot)
+    {
+        var desired = Desire(config, host, sdkRoot);
+        var generations = new HostGenerations(host);
+        var current = generations.Read(generations.Current());
+        var changes = new List<FileChange>();
+        foreach (var file in desired.Files)
+        {
+            var before = host.Read(file.Path);
+            if (before != file.Content)
+            {
+                changes.Add(new FileChange(file.Path, before is null ? ChangeKind.Create : ChangeKind.Modify, before, file.Content, file.Mode, file.Reason));
+            }
+        }
+
+        // Files the current generation manages that are no longer wanted go back to what they were.
+        foreach (var old in current?.Files ?? [])
+        {
+            if (desired.Files.Any(f => f.Path == old.Path))
+            {
+                continue;
+            }
+
+            var original = current!.Originals.GetValueOrDefault(old.Path);
+            var restored = original is null ? null : generations.Content(original);
+            changes.Add(new FileChange(old.Path, restored is null ? ChangeKind.Remove : ChangeKind.Restore, host.Read(old.Path), restored, old.Mode, "no longer wanted by host.toml"));
+        }
+
+        var live = host.Root == "/";
+        var manager = PackageManager.Detect(host);
+        var toInstall = desired.Packages.Where(p => p.Available != false && !(manager?.IsInstalled(p.Package, live) ?? false)).ToList();
+        return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current());
+    }
+
+    public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot)
+    {
+        var files = new List<ManagedFile>();
+        var packages = new List<PackageAction>();
+        var findings = new List<Finding>();
+        if (!config.Enable)
+        {
+            findings.Add(Finding.Skip("host.enable", "enable = false: nvsdk manages nothing on this host"));
+            return new HostDesired(files, packages, findings);
+        }
+
+        if (config.Persistenced)
+        {
+            var binary = new[] { "/usr/bin/nvidia-persistenced", "/usr/local/nvidia/bin/nvidia-persistenced" }.FirstOrDefault(p => File.Exists(host.Resolve(p)));
+            if (binary is null)
+            {
+                findings.Add(Finding.Warn("host.persistenced", "nvidia-persistenced is not installed (looked in /usr/bin, /usr/local/nvidia/bin)", "install the driver's persistenced package (e.g. nvidia-compute-utils-590)"));
+            }
+            else
+            {
+                var unit = PersistencedUnit.Render(binary);
+                files.Add(new ManagedFile(UnitPath, unit, "644", "persistenced = true"));
+                files.Add(new ManagedFile(UnitWantsPath, unit, "644", "persistenced = true (enabled for multi-user.target)"));
+            }
+        }
+
+        if (config.ContainerEnable)
+        {
+            try
+            {
+                files.Add(new ManagedFile("/etc/cdi/nvidia.yaml", CdiSpecGenerator.Generate(host.Root), "644", "container.enable = true"));
+            }
+            catch (Errors.NvsdkException e)
+            {
+                findings.Add(Finding.Warn("host.cdi", $"no CDI spec can be generated: {e.Message}", "install the NVIDIA driver first; then `nvsdk host apply` again"));
+            }
+
+            var daemon = host.Read("/etc/docker/daemon.json");
+            if (daemon is not null || Directory.Exists(host.Resolve("/etc/docker")))
+            {
+                files.Add(new ManagedFile("/etc/docker/daemon.json", DockerDaemonConfig.EnableCdi(daemon), "644", "container.enable = true (Docker reads CDI specs with features.cdi)"));
+            }
+        }
+
+        if (config.SystemPackages)
+        {
+            if (sdkRoot is null)
+            {
+                findings.Add(Finding.Warn("host.sdk", "systemPackages = true but no SDK is installed", "run `nvsdk install`, then `nvsdk host apply` again"));
+            }
+            else
+            {
+                files.Add(new ManagedFile("/etc/profile.d/nvsdk.sh", ProfileFiles.ProfileScript(sdkRoot), "644", "systemPackages = true"));
+                files.Add(new ManagedFile("/etc/environment.d/60-nvsdk.conf", ProfileFiles.EnvironmentD(sdkRoot), "644", "systemPackages = true (systemd sessions)"));
+            }
+        }
+
+        if (config.Monitoring)
+        {
+            var manager = PackageManager.Detect(host);
+            var live = host.Root == "/";
+            foreach (var package in new[] { "nvtop", "btop" })
+            {
+                var available = manager?.IsAvailable(package, live);
+                packages.Add(new PackageAction(manager?.Name ?? "unknown", package, available, "monitoring = true"));
+                if (available == false)
+                {
+                    findings.Add(Finding.Warn($"host.monitoring.{package}", $"{manager!.Name} has no {package} package here", package == "nvtop" ? "use `nvsdk top` (same view through NVML), or install nvtop from backports" : $"install {package} by hand"));
+                }
+            }
+        }
+
+        findings.AddRange(DriverPlan(config, host));
+        return new HostDesired(files, packages, findings);
+    }
+
+    /// <summary>The loaded driver against driver.* — reported, never changed behind the user's back.</summary>
+    private static IEnumerable<Finding> DriverPlan(HostConfig config, HostRoot host)
+    {
+        var proc = host.Read("/proc/driver/nvidia/version");
+        var loaded = DriverVersion.FromProc(proc);
+        var open = proc?.Contains("Open Kernel Module", StringComparison.Ordinal);
+        var branch = config.DriverPackage == "latest" ? "590" : config.DriverPackage.Split('.')[0];
+        var package = $"nvidia-driver-{branch}{(config.DriverOpen ? "-open" : string.Empty)}";
+        if (loaded is null)
+        {
+            yield return Finding.Warn("host.driver", "no NVIDIA driver is loaded", $"install {package} (Ubuntu naming; your distribution's equivalent) and reboot");
+            yield break;
+        }
+
+        var branchOk = config.DriverPackage == "latest" || config.DriverPackage.Split('.') is var parts && (parts.Length == 1 ? loaded.Value.Major.ToString(System.Globalization.CultureInfo.InvariantCulture) == parts[0] : loaded.ToString() == config.DriverPackage);
+        if (!branchOk || open != config.DriverOpen)
+        {
+            yield return Finding.Warn(
+                "host.driver",
+                $"loaded driver {loaded} ({(open == true ? "open" : "proprietary")} module) differs from driver.package = \"{config.DriverPackage}\", driver.open = {config.DriverOpen.ToString().ToLowerInvariant()}",
+                $"install {package} and reboot when convenient: nvsdk never unloads a loaded module");
+        }
+        else
+        {
+            yield return Finding.Ok("host.driver", $"loaded driver {loaded} ({(open == true ? "open" : "proprietary")} module) matches driver.*");
+        }
+    }
+}

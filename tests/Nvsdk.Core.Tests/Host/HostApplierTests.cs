@@ -1,0 +1,127 @@
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Host;
+using Nvsdk.Core.Host.Config;
+using Nvsdk.Testing;
+
+namespace Nvsdk.Core.Tests.Host;
+
+/// <summary>plan → apply → apply (no-op) → rollback on a fake root built from the real H100 capture.</summary>
+public sealed class HostApplierTests : IDisposable
+{
+    private const string Sdk = "/var/lib/nvsdk/generations/current";
+    private static readonly HostConfig Server = HostConfigParser.Parse("server.toml", File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "server.toml")));
+
+    private readonly TempDir temp = new();
+    private readonly HostRoot host;
+
+    public HostApplierTests()
+    {
+        host = new HostRoot(FakeHostRoot.BuildH100(temp.Combine("root")));
+        Directory.CreateDirectory(host.Resolve("/etc/docker"));
+        File.WriteAllText(host.Resolve("/etc/docker/daemon.json"), "{\n    \"log-driver\": \"json-file\",\n    \"log-opts\": { \"max-size\": \"10m\" }\n}\n");
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    private Dictionary<string, string?> Snapshot(params string[] paths) => paths.ToDictionary(p => p, host.Read);
+
+    private static readonly string[] Managed = ["/etc/cdi/nvidia.yaml", "/etc/docker/daemon.json", "/etc/profile.d/nvsdk.sh", "/etc/environment.d/60-nvsdk.conf", "/etc/systemd/system/nvidia-persistenced.service"];
+
+    [Fact]
+    public void Plan_ServerExample_WritesCdiDockerProfileAndUnit()
+    {
+        var plan = HostPlanner.Plan(Server, host, Sdk);
+        var paths = plan.Changes.Select(c => c.Path).ToList();
+        Assert.Contains("/etc/cdi/nvidia.yaml", paths);
+        Assert.Contains("/etc/docker/daemon.json", paths);
+        Assert.Contains("/etc/profile.d/nvsdk.sh", paths);
+        Assert.Equal(ChangeKind.Modify, plan.Changes.Single(c => c.Path == "/etc/docker/daemon.json").Kind);
+        Assert.Contains("+", plan.Changes.Single(c => c.Path == "/etc/docker/daemon.json").Diff, StringComparison.Ordinal);
+        Assert.Contains(plan.Findings, f => f.Id == "host.driver"); // 580 loaded, branch 590 wanted
+    }
+
+    [Fact]
+    public async Task Apply_Twice_SecondChangesNothing()
+    {
+        var first = await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.False(first.NoOp);
+        var times = Managed.Where(p => File.Exists(host.Resolve(p))).ToDictionary(p => p, p => File.GetLastWriteTimeUtc(host.Resolve(p)));
+        var second = await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.True(second.NoOp);
+        Assert.Equal(first.Generation, second.Generation);
+        Assert.All(times, t => Assert.Equal(t.Value, File.GetLastWriteTimeUtc(host.Resolve(t.Key))));
+    }
+
+    [Fact]
+    public async Task Apply_KeepsForeignDaemonJsonKeys()
+    {
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var daemon = host.Read("/etc/docker/daemon.json")!;
+        Assert.Contains("\"log-driver\": \"json-file\"", daemon, StringComparison.Ordinal);
+        Assert.Contains("\"max-size\": \"10m\"", daemon, StringComparison.Ordinal);
+        Assert.Contains("\"cdi\": true", daemon, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_AfterApply_RestoresEveryFileByteForByte()
+    {
+        var before = Snapshot(Managed);
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.NotEqual(before, Snapshot(Managed));
+        var now = await HostApplier.RollbackAsync(host);
+        Assert.Equal(0, now);
+        Assert.Equal(before, Snapshot(Managed));
+    }
+
+    [Fact]
+    public async Task Rollback_TwoGenerations_GoesBackOne()
+    {
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var afterFirst = Snapshot(Managed);
+        var k8s = HostConfigParser.Parse("k8s.toml", File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "k8s-node.toml")));
+        var second = await HostApplier.ApplyAsync(k8s, host, Sdk);
+        Assert.Equal(2, second.Generation);
+        Assert.Null(host.Read("/etc/profile.d/nvsdk.sh")); // systemPackages = false there
+        Assert.Equal(1, await HostApplier.RollbackAsync(host));
+        Assert.Equal(afterFirst, Snapshot(Managed));
+    }
+
+    [Fact]
+    public async Task Status_HandEdit_IsDrift()
+    {
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.Empty(HostApplier.Status(host));
+        File.AppendAllText(host.Resolve("/etc/profile.d/nvsdk.sh"), "# my edit\n");
+        var drift = Assert.Single(HostApplier.Status(host));
+        Assert.Equal("/etc/profile.d/nvsdk.sh", drift.Path);
+    }
+
+    [Fact]
+    public async Task Apply_InvalidDaemonJson_RefusedAndUntouched()
+    {
+        File.WriteAllText(host.Resolve("/etc/docker/daemon.json"), "{ \"a\": 1,\n  oops }\n");
+        var before = Snapshot(Managed);
+        var e = await Assert.ThrowsAsync<NvsdkException>(() => HostApplier.ApplyAsync(Server, host, Sdk));
+        Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(Managed));
+    }
+
+    [Fact]
+    public async Task Apply_EnableFalse_ManagesNothing()
+    {
+        var result = await HostApplier.ApplyAsync(new HostConfig(), host, Sdk);
+        Assert.True(result.NoOp);
+        Assert.Null(host.Read("/etc/cdi/nvidia.yaml"));
+    }
+
+    [Theory]
+    [InlineData("server.toml")]
+    [InlineData("workstation.toml")]
+    [InlineData("k8s-node.toml")]
+    public void Plan_EveryExample_PlansOnTheFakeH100(string example)
+    {
+        var config = HostConfigParser.Load(Path.Combine(RepoPaths.Root, "examples", example));
+        var plan = HostPlanner.Plan(config, host, Sdk);
+        Assert.NotEmpty(plan.Changes);
+    }
+}
