@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use, if missing: real nginx, makeself, xz, curl,
-# gcc (fixture ELF libraries), cmake + pkgconf (the SDK must satisfy them), lmod (the modulefile).
+# gcc (fixture ELF libraries), cmake + pkgconf (the SDK must satisfy them), lmod (the modulefile),
+# systemd (systemd-analyze verify), dash, python3-jsonschema (the CDI schema).
 # Needs root (CI and the dev machines run as root); prints what it does.
 set -euo pipefail
 need=()
@@ -13,6 +14,9 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
 [ -f /usr/share/lmod/lmod/init/bash ] || need+=(lmod)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v dash >/dev/null 2>&1 || need+=(dash)
+python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

@@ -37,6 +37,11 @@ public sealed class HostRoot(string root)
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".nvsdk-*.tmp"))
+            {
+                File.Delete(stale); // left by an apply killed mid-write; we hold the host lock
+            }
+
             var temp = $"{full}.nvsdk-{Environment.ProcessId}.tmp";
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = ParseMode(mode) };
             using (var stream = new FileStream(temp, options))

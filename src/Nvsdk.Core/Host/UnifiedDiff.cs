@@ -77,7 +77,7 @@ public static class UnifiedDiff
                 i++;
                 j++;
             }
-            else if (j < b.Length && (i == a.Length || lcs[i, j + 1] >= lcs[i + 1, j]))
+            else if (j < b.Length && (i == a.Length || lcs[i, j + 1] > lcs[i + 1, j]))
             {
                 ops.Add(('+', b[j], i, j));
                 j++;

@@ -33,7 +33,23 @@ public static class CdiSpecGenerator
         }
 
         var root = new HostRootReader(hostRoot);
-        var host = NvidiaHostDiscovery.Discover(root);
+        NvidiaHostInventory host;
+        try
+        {
+            host = NvidiaHostDiscovery.Discover(root);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"reading the NVIDIA driver's files under {hostRoot} for the CDI spec: {e.Message}", e)
+            {
+                Hint = "run as root",
+            };
+        }
+        catch (IOException e)
+        {
+            throw new NvsdkException(ErrorCode.Internal, $"reading the NVIDIA driver's files under {hostRoot} for the CDI spec: {e.Message}", e);
+        }
+
         var spec = CdiSpecTransforms.Normalize(CdiEditsBuilder.Build(host, hookPath));
         return CdiYamlWriter.Write(spec, Header(host));
     }

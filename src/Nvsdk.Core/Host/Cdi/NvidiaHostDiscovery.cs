@@ -40,7 +40,7 @@ internal static partial class NvidiaHostDiscovery
     public static IReadOnlyList<string> Binaries { get; } =
         ["nvidia-smi", "nvidia-debugdump", "nvidia-persistenced", "nvidia-cuda-mps-control", "nvidia-cuda-mps-server"];
 
-    /// <summary>Searched in order; the first copy of each binary wins.</summary>
+    /// <summary>Searched in order; the first copy of each binary (not a wrapper script) wins.</summary>
     public static IReadOnlyList<string> BinaryDirs { get; } = ["/usr/bin", "/usr/local/nvidia/bin"];
 
     /// <summary>Parents of the per-version GSP firmware folders.</summary>
@@ -192,7 +192,7 @@ internal static partial class NvidiaHostDiscovery
             foreach (var dir in BinaryDirs)
             {
                 var path = $"{dir}/{binary}";
-                if (root.Resolve(path) is { } real && root.IsFile(real))
+                if (root.Resolve(path) is { } real && root.IsFile(real) && !IsScript(root, real))
                 {
                     found.Add(new HostFileMount(real, path));
                     break;
@@ -201,6 +201,17 @@ internal static partial class NvidiaHostDiscovery
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// A "#!" script standing in for a driver program (some GPU sandboxes put one in /usr/bin that execs the real
+    /// binary elsewhere with LD_LIBRARY_PATH set): mounted alone into a container it would exec a missing file.
+    /// </summary>
+    private static bool IsScript(HostRootReader root, string hostPath)
+    {
+        using var file = File.OpenRead(root.OnDisk(hostPath));
+        Span<byte> start = stackalloc byte[2];
+        return file.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && start[0] == (byte)'#' && start[1] == (byte)'!';
     }
 
     /// <summary>The loaded driver's GSP firmware: gsp_*.bin in each firmware folder for its version.</summary>

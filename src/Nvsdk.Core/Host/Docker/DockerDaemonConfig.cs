@@ -130,6 +130,7 @@ public static class DockerDaemonConfig
         }
         catch (JsonException e)
         {
+            // Both are 0-based; the column counts UTF-8 bytes, so it runs ahead after non-ASCII text on that line.
             var where = e.LineNumber is { } line && e.BytePositionInLine is { } column
                 ? $" at line {line + 1}, column {column + 1}"
                 : string.Empty;

@@ -159,6 +159,20 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void Generate_WrapperScriptInUsrBin_MountsTheRealBinaryInstead()
+    {
+        // As on the H100 sandbox: /usr/bin/nvidia-smi is a shell script that execs /usr/local/nvidia/bin/nvidia-smi.
+        FakeHostRoot.WriteFile(Root, "/usr/bin/nvidia-smi", "#!/bin/sh\nexec /usr/local/nvidia/bin/nvidia-smi \"$@\"\n");
+        FakeHostRoot.WriteFile(Root, "/usr/bin/nvidia-debugdump", "\u007fELF");
+
+        var mounts = CommonMounts(Load(CdiSpecGenerator.Generate(Root))).Select(m => m.ContainerPath).ToList();
+        Assert.Contains("/usr/local/nvidia/bin/nvidia-smi", mounts);
+        Assert.DoesNotContain("/usr/bin/nvidia-smi", mounts);
+        Assert.Contains("/usr/bin/nvidia-debugdump", mounts);
+        Assert.DoesNotContain("/usr/local/nvidia/bin/nvidia-debugdump", mounts);
+    }
+
+    [Fact]
     public void Generate_PersistencedSocketPresent_MountsItNoexec()
     {
         FakeHostRoot.WriteFile(Root, "/run/nvidia-persistenced/socket", string.Empty);
