@@ -4,6 +4,13 @@ using Nvsdk.Testing;
 // nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]
 // Writes NVIDIA-layout fixture archives into DIR and DIR/fixture.lock.json whose sources are
 // BASE_URL/<file> (mirror first, then upstream). Without URLs, the sources are file:// paths into DIR.
+// nvsdk-fixtures fake-host DIR: a fake root built from the real H100 capture (for `nvsdk host plan --root DIR`).
+if (args is ["fake-host", var hostDir])
+{
+    Console.WriteLine(FakeHostRoot.BuildH100(hostDir));
+    return 0;
+}
+
 if (args.Length == 0 || args[0].StartsWith('-'))
 {
     Console.Error.WriteLine("usage: nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]");
