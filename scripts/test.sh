@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-scripts/build.sh
+# A build failure is a failed run too, and says so in the closing line CI reads.
+scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 export NVSDK_BIN="$PWD/out/nvsdk"
 log=$(mktemp)
 set +e

@@ -220,7 +220,8 @@ public static class DockerDaemonConfig
             }
 
             // Setting the key replaces Docker's defaults, so keep them.
-            JsonArray dirs = [.. DefaultCdiSpecDirs.Select(d => (JsonNode?)JsonValue.Create(d)), JsonValue.Create(dir)];
+            // Nodes typed as JsonNode: JsonArray.Add<T> with T = JsonValue is not AOT-safe.
+            JsonArray dirs = [.. DefaultCdiSpecDirs.Select(d => (JsonNode?)JsonValue.Create(d)), (JsonNode?)JsonValue.Create(dir)];
             root[CdiSpecDirsKey] = dirs;
             return true;
         }
