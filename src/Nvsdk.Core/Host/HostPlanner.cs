@@ -123,7 +123,27 @@ public static class HostPlanner
         }
 
         findings.AddRange(DriverPlan(config, host));
+        files.Add(new ManagedFile("/etc/nvidia-sdk-version", VersionFile(host), "644", "what this host runs (SDK, CUDA, driver)"));
         return new HostDesired(files, packages, findings);
+    }
+
+    /// <summary>/etc/nvidia-sdk-version: one place for scripts (and support) to read what the host runs.</summary>
+    private static string VersionFile(HostRoot host)
+    {
+        var generations = new Sdk.Generations(new Store.StoreLayout(host.Resolve("/var/lib/nvsdk")));
+        var sdk = generations.Current();
+        var proc = host.Read("/proc/driver/nvidia/version");
+        var driver = DriverVersion.FromProc(proc);
+        var flavour = proc?.Contains("Open Kernel Module", StringComparison.Ordinal) == true ? "open" : "proprietary";
+        var components = sdk is null ? "none" : string.Join(" ", sdk.Components.Select(c => $"{c.Name}={c.Version}"));
+        return $"""
+            # managed by nvsdk: rewritten by `nvsdk host apply`
+            SDK_GENERATION={(sdk is null ? "none" : sdk.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))}
+            CUDA_VERSION={sdk?.CudaVersion ?? "none"}
+            SDK_COMPONENTS="{components}"
+            DRIVER_VERSION="{(driver is null ? "none" : $"{driver} ({flavour} module)")}"
+
+            """;
     }
 
     /// <summary>The loaded driver against driver.* — reported, never changed behind the user's back.</summary>

@@ -107,6 +107,17 @@ public sealed class HostApplierTests : IDisposable
     }
 
     [Fact]
+    public async Task Apply_WritesTheVersionFile()
+    {
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var version = host.Read("/etc/nvidia-sdk-version")!;
+        Assert.Contains("DRIVER_VERSION=\"580.159.04 (open module)\"", version, StringComparison.Ordinal);
+        Assert.Contains("SDK_GENERATION=none", version, StringComparison.Ordinal);
+        var sh = await ProcessRunner.RunAsync("/bin/sh", ["-c", $". {host.Resolve("/etc/nvidia-sdk-version")} && echo \"$DRIVER_VERSION\""]);
+        Assert.Equal("580.159.04 (open module)", sh.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Apply_EnableFalse_ManagesNothing()
     {
         var result = await HostApplier.ApplyAsync(new HostConfig(), host, Sdk);
