@@ -10,37 +10,17 @@ mib=${2:-256}
 scripts/deps.sh
 [ -x out/nvsdk ] || scripts/build.sh
 work=$(mktemp -d /var/tmp/nvsdk-bench.XXXXXX)
-nginx_pid=""
-cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/srv" "$work/nginx"
+source scripts/lib/nginx.sh
+trap 'stop_nginx; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$work/srv"
 
 echo "making $files files of $mib MiB (incompressible)"
 for i in $(seq 1 "$files"); do
   head -c "$((mib * 1024 * 1024))" /dev/urandom > "$work/srv/bench-$i-archive.tar.xz"
 done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-user=""; [ "$(id -u)" = 0 ] && user="user root;"
-cat > "$work/nginx/nginx.conf" <<CONF
-$user
-daemon off;
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  sendfile on;
-  client_body_temp_path $work/nginx/cb; proxy_temp_path $work/nginx/p; fastcgi_temp_path $work/nginx/f;
-  uwsgi_temp_path $work/nginx/u; scgi_temp_path $work/nginx/s;
-  default_type application/octet-stream;
-  server { listen 127.0.0.1:$port; location / { root $work/srv; } }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
-nginx_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+start_nginx "$work/srv" "$work/nginx"
+port=$NGINX_PORT
 
 python3 - "$work" "$port" "$files" <<'PY'
 import hashlib, json, os, sys

@@ -12,22 +12,14 @@ internal static class FetchCommand
 {
     public static Command Create()
     {
-        var components = new Argument<string[]>("components") { Description = "Components to fetch (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
-        var system = GlobalOptions.System("Fetch for this system instead of the host's");
-        var fetchOptions = new FetchOptionsBinder();
-        var command = new Command("fetch", "Download, verify (sha256 while streaming) and store artifacts; resumes partial downloads")
-        {
-            components, system,
-        };
-        fetchOptions.AddTo(command);
+        var input = new FetchOptionsBinder("fetch");
+        var command = new Command("fetch", "Download, verify (sha256 while streaming) and store artifacts; resumes partial downloads");
+        input.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var options = fetchOptions.Bind(result);
-
             // Validate everything before the store is touched: a bad request writes nothing.
-            var lockFile = context.LoadLock();
-            var selection = ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
+            var (_, selection, options) = input.Select(result, context);
             var store = NvsdkStore.Open(context.StoreRoot);
             var summary = await FetchProgressView.RunAsync(
                 context,

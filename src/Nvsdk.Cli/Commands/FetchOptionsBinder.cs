@@ -4,9 +4,14 @@ using Nvsdk.Core.Fetch;
 
 namespace Nvsdk.Cli.Commands;
 
-/// <summary>The download options `fetch` and `install` share, and their validation.</summary>
-internal sealed class FetchOptionsBinder
+/// <summary>
+/// What `fetch` and `install` share: the components argument, --system, the download options, and turning
+/// them into a validated selection before anything is written.
+/// </summary>
+internal sealed class FetchOptionsBinder(string verb)
 {
+    private readonly Argument<string[]> components = new("components") { Description = $"Components to {verb} (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<string?> system = GlobalOptions.System($"{char.ToUpperInvariant(verb[0])}{verb[1..]} for this system instead of the host's");
     private readonly Option<bool> allowUnpinned = new("--allow-unpinned") { Description = "Include entries the lock does not pin, and print their digests" };
     private readonly Option<int> jobs = new("--jobs", "-j") { Description = "Artifacts at once", DefaultValueFactory = _ => 4 };
     private readonly Option<int> retries = new("--retries") { Description = "Attempts per source for 5xx, timeouts and resets", DefaultValueFactory = _ => 4 };
@@ -14,6 +19,8 @@ internal sealed class FetchOptionsBinder
 
     public void AddTo(Command command)
     {
+        command.Add(components);
+        command.Add(system);
         command.Add(allowUnpinned);
         command.Add(jobs);
         command.Add(retries);
@@ -30,6 +37,15 @@ internal sealed class FetchOptionsBinder
             StallTimeout = seconds > 0 ? TimeSpan.FromSeconds(seconds) : throw new UsageException("--timeout must be more than 0 seconds"),
             AllowUnpinned = result.GetValue(allowUnpinned),
         };
+    }
+
+    /// <summary>The lock's artifacts the command line asks for; throws one clear error for any bad input.</summary>
+    public (Core.LockFile.LockFile Lock, Core.Plan.Selection Selection, FetchOptions Options) Select(ParseResult result, CliContext context)
+    {
+        var options = Bind(result);
+        var lockFile = context.LoadLock();
+        var selection = Core.Plan.ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
+        return (lockFile, selection, options);
     }
 
     private static int Positive(int value, string name) =>

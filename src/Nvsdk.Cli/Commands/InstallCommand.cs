@@ -12,20 +12,13 @@ internal static class InstallCommand
 {
     public static Command Create()
     {
-        var components = new Argument<string[]>("components") { Description = "Components to install (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
-        var system = GlobalOptions.System("Install for this system instead of the host's");
-        var fetchOptions = new FetchOptionsBinder();
-        var command = new Command("install", "Fetch, verify, unpack and assemble the SDK into a new generation (a repeat is a no-op)")
-        {
-            components, system,
-        };
-        fetchOptions.AddTo(command);
+        var input = new FetchOptionsBinder("install");
+        var command = new Command("install", "Fetch, verify, unpack and assemble the SDK into a new generation (a repeat is a no-op)");
+        input.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var options = fetchOptions.Bind(result);
-            var lockFile = context.LoadLock();
-            var selection = ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
+            var (lockFile, selection, options) = input.Select(result, context);
             var store = NvsdkStore.Open(context.StoreRoot);
             var installed = await FetchProgressView.RunAsync(
                 context,
