@@ -13,6 +13,7 @@ root.Add(EnvCommand.Create());
 root.Add(ShellCommand.Create());
 root.Add(GenerationsCommand.Create());
 root.Add(StoreCommand.Create());
+root.Add(UpdateCommand.Create());
 root.Add(HostCommand.Create());
 root.Add(DoctorCommand.Create());
 root.Add(StatusCommand.Create());

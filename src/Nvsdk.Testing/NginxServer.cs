@@ -7,7 +7,8 @@ namespace Nvsdk.Testing;
 
 /// <summary>
 /// A real Debian nginx on a free loopback port, serving one folder under several locations:
-/// <c>/mirror/</c> and <c>/upstream/</c> (plain), <c>/slow/</c> (rate-limited, for kill and concurrency tests),
+/// <c>/mirror/</c> and <c>/upstream/</c> (plain), <c>/index/</c> (with nginx's own folder listings, like
+/// NVIDIA's redist index pages), <c>/slow/</c> (rate-limited, for kill and concurrency tests),
 /// <c>/missing/</c> (404) and <c>/broken/</c> (500). Its access log records every request for counting.
 /// </summary>
 public sealed class NginxServer : IDisposable
@@ -80,6 +81,7 @@ public sealed class NginxServer : IDisposable
                     location /mirror/ { alias {{root}}/; }
                     location /upstream/ { alias {{root}}/; }
                     location /slow/ { alias {{root}}/; limit_rate {{rate}}; }
+                    location /index/ { alias {{root}}/; autoindex on; }
                     location /missing/ { return 404; }
                     location /broken/ { return 500; }
                 }

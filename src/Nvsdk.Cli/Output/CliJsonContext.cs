@@ -19,4 +19,5 @@ namespace Nvsdk.Cli.Output;
 [JsonSerializable(typeof(JsonGeneration))]
 [JsonSerializable(typeof(JsonEnv))]
 [JsonSerializable(typeof(JsonHostPlan))]
+[JsonSerializable(typeof(JsonUpdate))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -75,3 +75,11 @@ internal sealed record JsonHostPackage(string Manager, string Package, bool? Ava
 internal sealed record JsonHostFinding(string Id, string Status, string Message, string? Fix);
 
 internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneration, bool? NoOp, IReadOnlyList<JsonHostChange> Changes, IReadOnlyList<JsonHostPackage> Packages, IReadOnlyList<JsonHostFinding> Findings);
+
+internal sealed record JsonUpdateArtifact(string System, string File, string Url, string Sha256, long Size, long? OldSize);
+
+internal sealed record JsonUpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<JsonUpdateArtifact> Artifacts);
+
+internal sealed record JsonUpdateSkip(string Component, string Reason);
+
+internal sealed record JsonUpdate(IReadOnlyList<JsonUpdateProposal> Proposals, IReadOnlyList<JsonUpdateSkip> Skipped);

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Nvsdk.Cli.Output;
+using Nvsdk.Core.Update;
+using Spectre.Console;
+
+namespace Nvsdk.Cli.Commands;
+
+/// <summary>`nvsdk update`: find newer versions that fit the CUDA major; `--dry-run` shows the diff only.</summary>
+internal static class UpdateCommand
+{
+    public static Command Create()
+    {
+        var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Only show what would change" };
+        var component = new Option<string[]>("--component", "-c") { Description = "Only these components", AllowMultipleArgumentsPerToken = true };
+        var nvidiaBase = new Option<string?>("--nvidia-base") { Description = "NVIDIA's compute downloads (default https://developer.download.nvidia.com/compute/, or $NVSDK_NVIDIA_BASE)" };
+        var pypiBase = new Option<string?>("--pypi-base") { Description = "PyPI (default https://pypi.org/, or $NVSDK_PYPI_BASE)" };
+        var command = new Command("update", "Find newer versions that fit the SDK's CUDA major in NVIDIA's manifests and PyPI; show the diff") { dryRun, component, nvidiaBase, pypiBase };
+        command.SetAction(async (result, ct) =>
+        {
+            var context = CliContext.From(result);
+            var lockFile = context.LoadLock();
+            var sources = UpdateSources.FromEnvironment();
+            if (result.GetValue(nvidiaBase) is { } n)
+            {
+                sources = sources with { NvidiaBase = UpdateSources.Slash(n) };
+            }
+
+            if (result.GetValue(pypiBase) is { } p)
+            {
+                sources = sources with { PyPiBase = UpdateSources.Slash(p) };
+            }
+
+            var report = await LockUpdater.ProposeAsync(lockFile, sources, result.GetValue(component) ?? [], cancellationToken: ct).ConfigureAwait(false);
+            if (!result.GetValue(dryRun) && report.Proposals.Count > 0)
+            {
+                throw new Core.Errors.UsageException(
+                    "rewriting the lock is not built yet: this version of nvsdk only proposes updates",
+                    "run with --dry-run and edit nvsdk.lock.json by hand from its output (`--json` gives the digests)");
+            }
+
+            Render(context, report);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Render(CliContext context, UpdateReport report)
+    {
+        if (context.Json)
+        {
+            JsonOut.Write(
+                new JsonUpdate(
+                    report.Proposals.Select(p => new JsonUpdateProposal(p.Component, p.OldVersion, p.NewVersion, p.Source, p.Artifacts.Select(a => new JsonUpdateArtifact(a.System.Name, a.FileName, a.Url.ToString(), a.Sha256.Hex, a.Size, a.OldSize)).ToList())).ToList(),
+                    report.Skipped.Select(s => new JsonUpdateSkip(s.Component, s.Reason)).ToList()),
+                CliJsonContext.Default.JsonUpdate);
+            return;
+        }
+
+        if (!context.Text)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("component", "version", "system", "file", "size", "source");
+        foreach (var p in report.Proposals)
+        {
+            foreach (var a in p.Artifacts.OrderBy(a => a.System.Name, StringComparer.Ordinal))
+            {
+                var size = a.OldSize is { } old ? $"{Bytes.Human(old)} → {Bytes.Human(a.Size)}" : Bytes.Human(a.Size);
+                table.AddRow(Markup.Escape(p.Component), Markup.Escape($"{p.OldVersion} → {p.NewVersion}"), a.System.Name, Markup.Escape(a.FileName), Markup.Escape(size), Markup.Escape(new Uri(p.Source).Authority));
+            }
+        }
+
+        if (report.Proposals.Count > 0)
+        {
+            Stdout.Console.Write(table);
+        }
+
+        foreach (var s in report.Skipped)
+        {
+            Stdout.Console.MarkupLine($"[grey]{Markup.Escape(s.Component)}[/]: {Markup.Escape(s.Reason)}");
+        }
+
+        Stdout.Console.MarkupLine($"{report.Proposals.Count} update(s) proposed (dry run: the lock is unchanged)");
+    }
+}

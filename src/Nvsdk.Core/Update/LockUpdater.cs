@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.LockFile;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Update;
+
+/// <summary>
+/// `nvsdk update`: for each component, ask its source for the newest version that fits the SDK's CUDA major.
+/// cuDNN and cuTENSOR: NVIDIA's redist index → newest redistrib_&lt;ver&gt;.json → the cuda&lt;major&gt; variant per
+/// platform. NCCL: PyPI's JSON API for nvidia-nccl-cu&lt;major&gt; (which also fixes the seed's cu12 wheel).
+/// An unreachable or malformed source is reported for its component; the others still update.
+/// </summary>
+public static partial class LockUpdater
+{
+    private static readonly (string Component, string Product, string Package)[] Redistrib =
+    [
+        ("cudnn", "cudnn", "cudnn"),
+        ("cutensor", "cutensor", "libcutensor"),
+    ];
+
+    public static async Task<UpdateReport> ProposeAsync(
+        LockFile.LockFile lockFile, UpdateSources sources, IReadOnlyCollection<string> only, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15) }) { Timeout = TimeSpan.FromSeconds(60) };
+        var proposals = new List<UpdateProposal>();
+        var skipped = new List<UpdateSkip>();
+        var major = lockFile.CudaMajor;
+        foreach (var component in lockFile.Components)
+        {
+            var name = component.Id.Name;
+            if (only.Count > 0 && !only.Contains(name))
+            {
+                continue;
+            }
+
+            try
+            {
+                var proposal = name switch
+                {
+                    "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
+                    _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
+                    _ => throw new UpdateNotSupported(name switch
+                    {
+                        "cuda" => "the runfile's sha256 is published nowhere machine-readable; pin a new one by hand or switch to redistrib components",
+                        "tensorrt" => "TensorRT's tar index is not read yet",
+                        "cutlass" => "GitHub releases are not read yet",
+                        "tritonserver" => "registry tags are not read yet",
+                        _ => "no update source for this component",
+                    }),
+                };
+                if (proposal is null)
+                {
+                    skipped.Add(new UpdateSkip(name, $"{component.Version} is the newest"));
+                }
+                else
+                {
+                    proposals.Add(proposal);
+                }
+            }
+            catch (UpdateNotSupported e)
+            {
+                skipped.Add(new UpdateSkip(name, e.Message));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or NvsdkException or JsonException)
+            {
+                skipped.Add(new UpdateSkip(name, $"source failed: {e.Message}"));
+            }
+        }
+
+        return new UpdateReport(proposals, skipped);
+    }
+
+    private static async Task<UpdateProposal?> RedistribAsync(HttpClient http, UpdateSources sources, Component component, (string Component, string Product, string Package) what, int major, CancellationToken ct)
+    {
+        var redist = new Uri(sources.NvidiaBase, $"{what.Product}/redist/");
+        var index = await GetStringAsync(http, redist, ct).ConfigureAwait(false);
+        var newest = ManifestLinks().Matches(index)
+            .Select(m => (File: m.Groups[0].Value, Version: m.Groups[1].Value))
+            .Distinct()
+            .OrderByDescending(v => Version.TryParse(v.Version, out var parsed) ? parsed : new Version(0, 0))
+            .FirstOrDefault();
+        if (newest.File is null)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{redist}: no redistrib_<version>.json listed");
+        }
+
+        var manifestUrl = new Uri(redist, newest.File);
+        var bytes = await http.GetByteArrayAsync(manifestUrl, ct).ConfigureAwait(false);
+        var packages = RedistribManifest.Parse(manifestUrl.ToString(), bytes).Packages
+            .Where(p => p.Name == what.Package && p.CudaMajor == major)
+            .ToList();
+        var version = packages.FirstOrDefault()?.Version ?? throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: no {what.Package} build for CUDA {major}");
+        foreach (var system in SystemId.All.Where(s => packages.All(p => p.System != s)))
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: {what.Package} {version} has no {system.NvidiaPlatform} archive for CUDA {major}");
+        }
+
+        if (!IsNewer(version, component.Version))
+        {
+            return null;
+        }
+
+        var artifacts = packages.Select(p => new ProposedArtifact(p.System, p.FileName, new Uri(redist, p.RelativePath), p.Sha256, p.Size, OldSize(component, p.System))).ToList();
+        return new UpdateProposal(component.Id.Name, component.Version, version, manifestUrl.ToString(), artifacts);
+    }
+
+    private static async Task<UpdateProposal?> NcclAsync(HttpClient http, UpdateSources sources, Component component, int major, CancellationToken ct)
+    {
+        var project = $"nvidia-nccl-cu{major}";
+        var url = new Uri(sources.PyPiBase, $"pypi/{project}/json");
+        using var json = JsonDocument.Parse(await GetStringAsync(http, url, ct).ConfigureAwait(false));
+        var version = json.RootElement.GetProperty("info").GetProperty("version").GetString()
+            ?? throw new NvsdkException(ErrorCode.InvalidInput, $"{url}: no info.version");
+        var sameWheel = component.CudaMajor == major;
+        if (sameWheel && !IsNewer(version, component.Version))
+        {
+            return null;
+        }
+
+        var artifacts = new List<ProposedArtifact>();
+        foreach (var file in json.RootElement.GetProperty("urls").EnumerateArray())
+        {
+            var name = file.GetProperty("filename").GetString() ?? string.Empty;
+            SystemId? system = name.EndsWith("_x86_64.whl", StringComparison.Ordinal) ? SystemId.X86_64Linux
+                : name.EndsWith("_aarch64.whl", StringComparison.Ordinal) ? SystemId.Aarch64Linux
+                : null;
+            if (system is null || file.GetProperty("packagetype").GetString() != "bdist_wheel")
+            {
+                continue;
+            }
+
+            var digest = Sha256Digest.Parse(file.GetProperty("digests").GetProperty("sha256").GetString()!);
+            artifacts.Add(new ProposedArtifact(system.Value, name, new Uri(file.GetProperty("url").GetString()!), digest, file.GetProperty("size").GetInt64(), OldSize(component, system.Value)));
+        }
+
+        foreach (var system in SystemId.All.Where(s => artifacts.All(a => a.System != s)))
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{url}: {project} {version} has no manylinux wheel for {system}");
+        }
+
+        return new UpdateProposal(component.Id.Name, component.Version + (sameWheel ? string.Empty : $" (cu{component.CudaMajor})"), version, url.ToString(), artifacts);
+    }
+
+    private static async Task<string> GetStringAsync(HttpClient http, Uri url, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(url, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
+        }
+
+        return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+    }
+
+    private static long? OldSize(Component component, SystemId system) => component.ArtifactsFor(system).FirstOrDefault()?.Size;
+
+    private static bool IsNewer(string candidate, string current) =>
+        Version.TryParse(candidate, out var a) && Version.TryParse(current, out var b) ? a > b : string.CompareOrdinal(candidate, current) > 0;
+
+    /// <summary>NVIDIA lists redistrib_9.20.0.json; some mirrors prefix the product (cudnn_redistrib_…).</summary>
+    [GeneratedRegex(@"(?<=href="")(?:[a-z]+_)?redistrib_(\d+(?:\.\d+)+)\.json")]
+    private static partial Regex ManifestLinks();
+
+    private sealed class UpdateNotSupported(string message) : Exception(message);
+}

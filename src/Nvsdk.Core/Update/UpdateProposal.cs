@@ -1,0 +1,13 @@
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Update;
+
+/// <summary>A newer version of one component, with its artifact per system, ready to go into the lock.</summary>
+public sealed record UpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<ProposedArtifact> Artifacts);
+
+public sealed record ProposedArtifact(SystemId System, string FileName, Uri Url, Sha256Digest Sha256, long Size, long? OldSize);
+
+/// <summary>Why a component was left as it is (up to date, source unreachable, not supported yet).</summary>
+public sealed record UpdateSkip(string Component, string Reason);
+
+public sealed record UpdateReport(IReadOnlyList<UpdateProposal> Proposals, IReadOnlyList<UpdateSkip> Skipped);

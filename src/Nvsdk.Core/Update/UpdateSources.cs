@@ -1,0 +1,32 @@
+namespace Nvsdk.Core.Update;
+
+/// <summary>
+/// Where `update` looks. Every base URL is a setting (flags or NVSDK_*_BASE variables), so tests serve real
+/// copies from a local nginx and air-gapped sites can point at an internal mirror of the indexes.
+/// </summary>
+public sealed record UpdateSources
+{
+    /// <summary>NVIDIA's compute downloads: &lt;base&gt;/&lt;product&gt;/redist/ holds redistrib_&lt;ver&gt;.json and the archives.</summary>
+    public Uri NvidiaBase { get; init; } = new("https://developer.download.nvidia.com/compute/");
+
+    /// <summary>PyPI's JSON API: &lt;base&gt;/pypi/&lt;project&gt;/json.</summary>
+    public Uri PyPiBase { get; init; } = new("https://pypi.org/");
+
+    public static UpdateSources FromEnvironment()
+    {
+        var sources = new UpdateSources();
+        if (Environment.GetEnvironmentVariable("NVSDK_NVIDIA_BASE") is { Length: > 0 } nvidia)
+        {
+            sources = sources with { NvidiaBase = Slash(nvidia) };
+        }
+
+        if (Environment.GetEnvironmentVariable("NVSDK_PYPI_BASE") is { Length: > 0 } pypi)
+        {
+            sources = sources with { PyPiBase = Slash(pypi) };
+        }
+
+        return sources;
+    }
+
+    public static Uri Slash(string url) => new(url.EndsWith('/') ? url : url + "/");
+}
