@@ -19,5 +19,6 @@ root.Add(DoctorCommand.Create());
 root.Add(StatusCommand.Create());
 root.Add(StatusCommand.CreateTop());
 root.Add(SmokeCommand.Create());
+root.Add(BundleCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
