@@ -17,6 +17,11 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v dash >/dev/null 2>&1 || need+=(dash)
 python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
+# s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
+if ! command -v s3rver >/dev/null 2>&1; then
+  echo "installing s3rver (npm)"
+  npm install -g --no-audit --no-fund s3rver@3.7.1 >/dev/null 2>&1 || echo "s3rver could not be installed: the S3 mirror tests will be skipped"
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

@@ -20,5 +20,6 @@ root.Add(StatusCommand.Create());
 root.Add(StatusCommand.CreateTop());
 root.Add(SmokeCommand.Create());
 root.Add(BundleCommand.Create());
+root.Add(MirrorCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
