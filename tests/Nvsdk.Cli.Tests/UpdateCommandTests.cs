@@ -67,6 +67,22 @@ public sealed class UpdateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_WritesALockThatCheckAccepts()
+    {
+        var lockPath = temp.Combine("lock.json");
+        File.Copy(RepoPaths.ShippedLock, lockPath);
+        var update = await Nvsdk.RunAsync("update", "--lock", lockPath, "--nvidia-base", $"{nginx.BaseUrl}/index/", "--pypi-base", $"{nginx.BaseUrl}/index/");
+        Assert.True(update.ExitCode == 0, update.ToString());
+        var text = await File.ReadAllTextAsync(lockPath);
+        Assert.Contains("cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", text, StringComparison.Ordinal);
+        Assert.Contains("https://nvidia-redistributable.weyl.ai/cudnn/cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", text, StringComparison.Ordinal);
+        Assert.Contains("nvidia_nccl_cu13-2.28.9", text, StringComparison.Ordinal);
+        var check = await Nvsdk.RunAsync("check", "--all-systems", "--lock", lockPath, "--json");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.DoesNotContain("cuda-major", check.Stdout, StringComparison.Ordinal); // the cu13 wheel fixed the seed's mismatch
+    }
+
+    [Fact]
     public async Task DryRun_UnreachableSource_ReportedPerComponent()
     {
         var update = await Nvsdk.RunAsync("update", "--dry-run", "--lock", RepoPaths.ShippedLock, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", $"{nginx.BaseUrl}/index/", "--json");

@@ -14,7 +14,7 @@ internal static class UpdateCommand
         var component = new Option<string[]>("--component", "-c") { Description = "Only these components", AllowMultipleArgumentsPerToken = true };
         var nvidiaBase = new Option<string?>("--nvidia-base") { Description = "NVIDIA's compute downloads (default https://developer.download.nvidia.com/compute/, or $NVSDK_NVIDIA_BASE)" };
         var pypiBase = new Option<string?>("--pypi-base") { Description = "PyPI (default https://pypi.org/, or $NVSDK_PYPI_BASE)" };
-        var command = new Command("update", "Find newer versions that fit the SDK's CUDA major in NVIDIA's manifests and PyPI; show the diff") { dryRun, component, nvidiaBase, pypiBase };
+        var command = new Command("update", "Find newer versions that fit the SDK's CUDA major in NVIDIA's manifests and PyPI, and rewrite the lock (or --dry-run)") { dryRun, component, nvidiaBase, pypiBase };
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
@@ -31,20 +31,20 @@ internal static class UpdateCommand
             }
 
             var report = await LockUpdater.ProposeAsync(lockFile, sources, result.GetValue(component) ?? [], cancellationToken: ct).ConfigureAwait(false);
-            if (!result.GetValue(dryRun) && report.Proposals.Count > 0)
+            var write = !result.GetValue(dryRun) && report.Proposals.Count > 0;
+            if (write)
             {
-                throw new Core.Errors.UsageException(
-                    "rewriting the lock is not built yet: this version of nvsdk only proposes updates",
-                    "run with --dry-run and edit nvsdk.lock.json by hand from its output (`--json` gives the digests)");
+                // Checked before anything is written: an update that would break the lock changes nothing.
+                Core.LockFile.LockFileWriter.WriteFile(context.LockPath, LockEdits.Apply(lockFile, report.Proposals));
             }
 
-            Render(context, report);
+            Render(context, report, write ? context.LockPath : null);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void Render(CliContext context, UpdateReport report)
+    private static void Render(CliContext context, UpdateReport report, string? written)
     {
         if (context.Json)
         {
@@ -81,6 +81,8 @@ internal static class UpdateCommand
             Stdout.Console.MarkupLine($"[grey]{Markup.Escape(s.Component)}[/]: {Markup.Escape(s.Reason)}");
         }
 
-        Stdout.Console.MarkupLine($"{report.Proposals.Count} update(s) proposed (dry run: the lock is unchanged)");
+        Stdout.Console.MarkupLine(written is null
+            ? $"{report.Proposals.Count} update(s) proposed (the lock is unchanged)"
+            : $"[green]updated[/] {Markup.Escape(written)}: {report.Proposals.Count} component(s); review with `git diff`, then `nvsdk check --all-systems`");
     }
 }

@@ -1,0 +1,57 @@
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.LockFile;
+using Nvsdk.Core.Primitives;
+
+namespace Nvsdk.Core.Update;
+
+/// <summary>
+/// Applies update proposals to a lock: new version and artifacts per component; each mirror source keeps its
+/// folder with the new file name (mirrors follow upstream names), upstream becomes the URL the source gave.
+/// The result must pass the offline checks before it may replace the old lock.
+/// </summary>
+public static class LockEdits
+{
+    public static LockFile.LockFile Apply(LockFile.LockFile lockFile, IEnumerable<UpdateProposal> proposals)
+    {
+        var byName = proposals.ToDictionary(p => p.Component, StringComparer.Ordinal);
+        var components = lockFile.Components.Select(c => byName.TryGetValue(c.Id.Name, out var p) ? Apply(lockFile, c, p) : c).ToList();
+        var updated = lockFile with { Components = components };
+        var errors = LockChecker.CheckSemantics(updated, SystemId.All).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"the updated lock would not pass `nvsdk check` ({errors[0]}); the lock is unchanged");
+        }
+
+        return updated;
+    }
+
+    private static Component Apply(LockFile.LockFile lockFile, Component component, UpdateProposal proposal)
+    {
+        var artifacts = proposal.Artifacts.OrderBy(a => a.System == SystemId.X86_64Linux ? 0 : 1).Select((a, i) =>
+        {
+            var old = component.ArtifactsFor(a.System).FirstOrDefault() ?? component.Artifacts[0];
+            var sources = old.Sources
+                .Where(s => s.Role == SourceRole.Mirror)
+                .Select(s => new ArtifactSource(new Uri(s.Url, a.FileName), SourceRole.Mirror))
+                .Append(new ArtifactSource(a.Url, SourceRole.Upstream))
+                .ToList();
+            return old with
+            {
+                Version = proposal.NewVersion,
+                FileName = a.FileName,
+                Systems = [a.System],
+                Sha256 = a.Sha256,
+                Size = a.Size,
+                Sources = sources,
+                UnpinnedReason = null,
+                JsonPath = $"{component.JsonPath}.artifacts[{i}]",
+            };
+        }).ToList();
+        return component with
+        {
+            Version = proposal.NewVersion,
+            CudaMajor = component.CudaMajor is null ? null : lockFile.CudaMajor,
+            Artifacts = artifacts,
+        };
+    }
+}
