@@ -9,6 +9,8 @@ public sealed class UpdateCommandTests : IAsyncLifetime
     private readonly TempDir temp = new();
     private NginxServer nginx = null!;
 
+    private FixtureArtifact Cutlass { get; set; } = null!;
+
     public async Task InitializeAsync()
     {
         var redist = Path.Combine(RepoPaths.Root, "tests", "fixtures", "redist");
@@ -26,6 +28,10 @@ public sealed class UpdateCommandTests : IAsyncLifetime
         Copy("cutensor", "cutensor_redistrib_2.3.0.json");
         Directory.CreateDirectory(temp.Combine("srv", "pypi", "nvidia-nccl-cu13"));
         File.Copy(Path.Combine(RepoPaths.Root, "tests", "fixtures", "pypi", "nvidia-nccl-cu13.json"), temp.Combine("srv", "pypi", "nvidia-nccl-cu13", "json"));
+        Directory.CreateDirectory(temp.Combine("srv", "repos", "NVIDIA", "cutlass", "releases"));
+        File.Copy(Path.Combine(RepoPaths.Root, "tests", "fixtures", "github", "cutlass-latest.json"), temp.Combine("srv", "repos", "NVIDIA", "cutlass", "releases", "latest"));
+        Directory.CreateDirectory(temp.Combine("srv", "NVIDIA", "cutlass", "archive", "refs", "tags"));
+        Cutlass = FixtureArchives.TarGz(temp.Combine("srv", "NVIDIA", "cutlass", "archive", "refs", "tags"), "cutlass", "4.3.3", null, "v4.3.3.tar.gz", "cutlass-4.3.3", [FixtureEntry.Text("include/cutlass/cutlass.h", "#pragma once\n")]);
         nginx = await NginxServer.StartAsync(temp.Combine("srv"));
     }
 
@@ -37,7 +43,9 @@ public sealed class UpdateCommandTests : IAsyncLifetime
     }
 
     private Task<ProcessResult> UpdateAsync(params string[] extra) =>
-        Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, "--nvidia-base", $"{nginx.BaseUrl}/index/", "--pypi-base", $"{nginx.BaseUrl}/index/", .. extra]);
+        Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, .. Bases, .. extra]);
+
+    private string[] Bases => ["--nvidia-base", $"{nginx.BaseUrl}/index/", "--pypi-base", $"{nginx.BaseUrl}/index/", "--github-api-base", $"{nginx.BaseUrl}/index/", "--github-base", $"{nginx.BaseUrl}/index/"];
 
     [Fact]
     public async Task DryRun_ShippedLock_ProposesCudnn920AndTheCu13Nccl()
@@ -71,7 +79,7 @@ public sealed class UpdateCommandTests : IAsyncLifetime
     {
         var lockPath = temp.Combine("lock.json");
         File.Copy(RepoPaths.ShippedLock, lockPath);
-        var update = await Nvsdk.RunAsync("update", "--lock", lockPath, "--nvidia-base", $"{nginx.BaseUrl}/index/", "--pypi-base", $"{nginx.BaseUrl}/index/");
+        var update = await Nvsdk.RunAsync(["update", "--lock", lockPath, .. Bases]);
         Assert.True(update.ExitCode == 0, update.ToString());
         var text = await File.ReadAllTextAsync(lockPath);
         Assert.Contains("cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", text, StringComparison.Ordinal);
@@ -80,6 +88,8 @@ public sealed class UpdateCommandTests : IAsyncLifetime
         var check = await Nvsdk.RunAsync("check", "--all-systems", "--lock", lockPath, "--json");
         Assert.True(check.ExitCode == 0, check.ToString());
         Assert.DoesNotContain("cuda-major", check.Stdout, StringComparison.Ordinal); // the cu13 wheel fixed the seed's mismatch
+        Assert.Contains(Cutlass.Sha256.Hex, text, StringComparison.Ordinal); // CUTLASS is pinned now
+        Assert.DoesNotContain("\"component\": \"cutlass\"", check.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,12 @@ internal static class UpdateCommand
         var component = new Option<string[]>("--component", "-c") { Description = "Only these components", AllowMultipleArgumentsPerToken = true };
         var nvidiaBase = new Option<string?>("--nvidia-base") { Description = "NVIDIA's compute downloads (default https://developer.download.nvidia.com/compute/, or $NVSDK_NVIDIA_BASE)" };
         var pypiBase = new Option<string?>("--pypi-base") { Description = "PyPI (default https://pypi.org/, or $NVSDK_PYPI_BASE)" };
-        var command = new Command("update", "Find newer versions that fit the SDK's CUDA major in NVIDIA's manifests and PyPI, and rewrite the lock (or --dry-run)") { dryRun, component, nvidiaBase, pypiBase };
+        var githubApiBase = new Option<string?>("--github-api-base") { Description = "GitHub's API (default https://api.github.com/, or $NVSDK_GITHUB_API_BASE)" };
+        var githubBase = new Option<string?>("--github-base") { Description = "GitHub's web host for tag tarballs (default https://github.com/, or $NVSDK_GITHUB_BASE)" };
+        var command = new Command("update", "Find newer versions that fit the SDK's CUDA major (NVIDIA manifests, PyPI, GitHub) and rewrite the lock (or --dry-run)")
+        {
+            dryRun, component, nvidiaBase, pypiBase, githubApiBase, githubBase,
+        };
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
@@ -28,6 +33,16 @@ internal static class UpdateCommand
             if (result.GetValue(pypiBase) is { } p)
             {
                 sources = sources with { PyPiBase = UpdateSources.Slash(p) };
+            }
+
+            if (result.GetValue(githubApiBase) is { } ga)
+            {
+                sources = sources with { GitHubApiBase = UpdateSources.Slash(ga) };
+            }
+
+            if (result.GetValue(githubBase) is { } g)
+            {
+                sources = sources with { GitHubBase = UpdateSources.Slash(g) };
             }
 
             var report = await LockUpdater.ProposeAsync(lockFile, sources, result.GetValue(component) ?? [], cancellationToken: ct).ConfigureAwait(false);

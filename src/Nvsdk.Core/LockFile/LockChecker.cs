@@ -165,11 +165,28 @@ public static class LockChecker
 
     /// <summary>
     /// A download URL must end in the artifact's file name, so a copy-paste slip (the aarch64 URL on the x86_64
-    /// entry) is caught offline. GitHub tag archives (…/archive/refs/tags/v4.3.3.tar.gz) are named by the server.
+    /// entry) is caught offline. A GitHub tag archive (/&lt;owner&gt;/&lt;repo&gt;/archive/refs/tags/v4.3.3.tar.gz) is
+    /// downloaded as &lt;repo&gt;-4.3.3.tar.gz, so that is the name it must carry (on github.com, or a GitHub
+    /// Enterprise or mirror host with the same layout).
     /// </summary>
-    private static bool UrlNamesFile(Uri url, string fileName) =>
-        url.AbsolutePath.EndsWith("/" + fileName, StringComparison.Ordinal)
-        || (url.Host == "github.com" && url.AbsolutePath.Contains("/archive/refs/tags/", StringComparison.Ordinal));
+    private static bool UrlNamesFile(Uri url, string fileName)
+    {
+        if (url.AbsolutePath.EndsWith("/" + fileName, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var parts = url.AbsolutePath.Trim('/').Split('/');
+        if (url.Host == "github.com" && url.AbsolutePath.Contains("/archive/refs/tags/", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // Elsewhere (a mirror under a prefix, GitHub Enterprise) the layout must also match the name.
+        return parts.Length >= 6 && parts[^6..] is [_, var repo, "archive", "refs", "tags", var tag]
+            && tag.EndsWith(".tar.gz", StringComparison.Ordinal)
+            && fileName == $"{repo}-{tag[..^".tar.gz".Length].TrimStart('v')}.tar.gz";
+    }
 
     private static IEnumerable<LockDiagnostic> CheckFileName(Artifact artifact)
     {

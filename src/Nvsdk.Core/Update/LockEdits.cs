@@ -27,8 +27,14 @@ public static class LockEdits
 
     private static Component Apply(LockFile.LockFile lockFile, Component component, UpdateProposal proposal)
     {
-        var artifacts = proposal.Artifacts.OrderBy(a => a.System == SystemId.X86_64Linux ? 0 : 1).Select((a, i) =>
+        // One file serving several systems (CUTLASS's tarball) stays one artifact listing them all.
+        var files = proposal.Artifacts
+            .GroupBy(a => (a.FileName, a.Sha256))
+            .Select(g => (First: g.OrderBy(a => a.System == SystemId.X86_64Linux ? 0 : 1).First(), Systems: g.Select(a => a.System).OrderBy(s => s == SystemId.X86_64Linux ? 0 : 1).ToList()))
+            .OrderBy(f => f.First.System == SystemId.X86_64Linux ? 0 : 1);
+        var artifacts = files.Select((f, i) =>
         {
+            var a = f.First;
             var old = component.ArtifactsFor(a.System).FirstOrDefault() ?? component.Artifacts[0];
             var sources = old.Sources
                 .Where(s => s.Role == SourceRole.Mirror)
@@ -39,7 +45,7 @@ public static class LockEdits
             {
                 Version = proposal.NewVersion,
                 FileName = a.FileName,
-                Systems = [a.System],
+                Systems = f.Systems,
                 Sha256 = a.Sha256,
                 Size = a.Size,
                 Sources = sources,

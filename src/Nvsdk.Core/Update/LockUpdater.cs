@@ -41,12 +41,12 @@ public static partial class LockUpdater
                 var proposal = name switch
                 {
                     "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
+                    "cutlass" => await CutlassAsync(http, sources, component, cancellationToken).ConfigureAwait(false),
                     _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
                     _ => throw new UpdateNotSupported(name switch
                     {
                         "cuda" => "the runfile's sha256 is published nowhere machine-readable; pin a new one by hand or switch to redistrib components",
                         "tensorrt" => "TensorRT's tar index is not read yet",
-                        "cutlass" => "GitHub releases are not read yet",
                         "tritonserver" => "registry tags are not read yet",
                         _ => "no update source for this component",
                     }),
@@ -142,6 +142,40 @@ public static partial class LockUpdater
         }
 
         return new UpdateProposal(component.Id.Name, component.Version + (sameWheel ? string.Empty : $" (cu{component.CudaMajor})"), version, url.ToString(), artifacts);
+    }
+
+    /// <summary>
+    /// CUTLASS: the latest GitHub release's tag tarball, downloaded and hashed (GitHub publishes no digest;
+    /// this is what pins CUTLASS, which the seed could not). The tarball serves both systems.
+    /// </summary>
+    private static async Task<UpdateProposal?> CutlassAsync(HttpClient http, UpdateSources sources, Component component, CancellationToken ct)
+    {
+        var api = new Uri(sources.GitHubApiBase, "repos/NVIDIA/cutlass/releases/latest");
+        using var json = JsonDocument.Parse(await GetStringAsync(http, api, ct).ConfigureAwait(false));
+        var tag = json.RootElement.GetProperty("tag_name").GetString() ?? throw new NvsdkException(ErrorCode.InvalidInput, $"{api}: no tag_name");
+        var version = tag.TrimStart('v');
+        var pinned = component.Artifacts.All(a => a.IsPinned);
+        if (pinned && !IsNewer(version, component.Version))
+        {
+            return null;
+        }
+
+        var url = new Uri(sources.GitHubBase, $"NVIDIA/cutlass/archive/refs/tags/{tag}.tar.gz");
+        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var verifying = new Fetch.VerifyingStream(body, url.ToString(), null, null, leaveOpen: true);
+            await verifying.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+            var file = $"cutlass-{version}.tar.gz";
+            var artifacts = SystemId.All.Select(s => new ProposedArtifact(s, file, url, verifying.Digest!.Value, verifying.BytesRead, OldSize(component, s))).ToList();
+            return new UpdateProposal(component.Id.Name, component.Version + (pinned ? string.Empty : " (unpinned)"), version, api.ToString(), artifacts);
+        }
     }
 
     private static async Task<string> GetStringAsync(HttpClient http, Uri url, CancellationToken ct)

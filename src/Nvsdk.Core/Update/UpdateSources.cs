@@ -12,6 +12,11 @@ public sealed record UpdateSources
     /// <summary>PyPI's JSON API: &lt;base&gt;/pypi/&lt;project&gt;/json.</summary>
     public Uri PyPiBase { get; init; } = new("https://pypi.org/");
 
+    /// <summary>GitHub's REST API (releases) and its web host (tag tarballs).</summary>
+    public Uri GitHubApiBase { get; init; } = new("https://api.github.com/");
+
+    public Uri GitHubBase { get; init; } = new("https://github.com/");
+
     public static UpdateSources FromEnvironment()
     {
         var sources = new UpdateSources();
@@ -23,6 +28,16 @@ public sealed record UpdateSources
         if (Environment.GetEnvironmentVariable("NVSDK_PYPI_BASE") is { Length: > 0 } pypi)
         {
             sources = sources with { PyPiBase = Slash(pypi) };
+        }
+
+        if (Environment.GetEnvironmentVariable("NVSDK_GITHUB_API_BASE") is { Length: > 0 } api)
+        {
+            sources = sources with { GitHubApiBase = Slash(api) };
+        }
+
+        if (Environment.GetEnvironmentVariable("NVSDK_GITHUB_BASE") is { Length: > 0 } github)
+        {
+            sources = sources with { GitHubBase = Slash(github) };
         }
 
         return sources;
