@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Nvsdk.Testing;
 
@@ -35,17 +33,17 @@ public sealed class NginxServer : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             var prefix = new TempDir("nvsdk-nginx-");
-            var port = FreePort();
+            var port = LoopbackProcess.FreePort();
             var conf = prefix.Combine("nginx.conf");
             await File.WriteAllTextAsync(conf, Config(prefix.Path, Path.GetFullPath(servedRoot), port, slowBytesPerSecond));
             var process = ProcessRunner.Start(nginx, ["-p", prefix.Path, "-c", conf, "-e", prefix.Combine("error.log")]);
-            if (await WaitForPortAsync(port, process))
+            if (await LoopbackProcess.WaitForPortAsync(port, process, 100))
             {
                 return new NginxServer(process, prefix, port);
             }
 
             var error = File.Exists(prefix.Combine("error.log")) ? await File.ReadAllTextAsync(prefix.Combine("error.log")) : string.Empty;
-            Stop(process);
+            LoopbackProcess.Stop(process);
             prefix.Dispose();
             if (attempt >= 2)
             {
@@ -112,50 +110,12 @@ public sealed class NginxServer : IDisposable
         return lines;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
-    private static async Task<bool> WaitForPortAsync(int port, Process process)
-    {
-        for (var i = 0; i < 100 && !process.HasExited; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
 
-        return false;
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
 
     public void Dispose()
     {
-        Stop(process);
+        LoopbackProcess.Stop(process);
         process.Dispose();
         prefix.Dispose();
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Nvsdk.Testing;
 
@@ -46,15 +44,15 @@ public sealed class S3rverServer : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             var data = new TempDir("nvsdk-s3rver-");
-            var port = FreePort();
+            var port = LoopbackProcess.FreePort();
             var process = ProcessRunner.Start(executable, ["-d", data.Path, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--address", "127.0.0.1", "--silent", "--configure-bucket", bucket]);
-            if (await WaitForPortAsync(port, process))
+            if (await LoopbackProcess.WaitForPortAsync(port, process, 200))
             {
                 return new S3rverServer(process, data, port, bucket);
             }
 
             var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : string.Empty;
-            Stop(process);
+            LoopbackProcess.Stop(process);
             data.Dispose();
             if (attempt >= 2)
             {
@@ -65,49 +63,8 @@ public sealed class S3rverServer : IDisposable
 
     public void Dispose()
     {
-        Stop(process);
+        LoopbackProcess.Stop(process);
         process.Dispose();
         data.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> WaitForPortAsync(int port, Process process)
-    {
-        for (var i = 0; i < 200 && !process.HasExited; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        return false;
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
     }
 }
