@@ -67,6 +67,9 @@ public static class EntryKinds
 
     /// <summary>An unpacked component: a tree, checked by the digest of its manifest.</summary>
     public const string Tree = "tree";
+
+    /// <summary>A container image for one platform: an OCI image layout, checked blob by blob.</summary>
+    public const string Image = "image";
 }
 
 /// <summary>An unpacked component in the store.</summary>

@@ -46,6 +46,11 @@ public sealed partial class NvsdkStore
                 : new EntryVerdict(record.Name, EntryState.Corrupt, $"the tree hashes to {digest}, registered {record.Sha256} (a file was changed, added or removed)");
         }
 
+        if (record.Kind == EntryKinds.Image)
+        {
+            return await VerifyImageAsync(record, entry, cancellationToken).ConfigureAwait(false);
+        }
+
         var extra = Directory.EnumerateFileSystemEntries(entry).Select(Path.GetFileName).Where(n => n != record.File).ToList();
         if (!File.Exists(file))
         {
@@ -72,6 +77,38 @@ public sealed partial class NvsdkStore
 
         return extra.Count > 0
             ? new EntryVerdict(record.Name, EntryState.Corrupt, $"unexpected files: {string.Join(", ", extra)}")
+            : new EntryVerdict(record.Name, EntryState.Ok, null);
+    }
+}
+
+public sealed partial class NvsdkStore
+{
+    /// <summary>An image entry is intact when every blob hashes to its name and the manifest's blobs are all there.</summary>
+    private static async Task<EntryVerdict> VerifyImageAsync(StoreEntryRecord record, string entry, CancellationToken cancellationToken)
+    {
+        var blobs = Path.Combine(entry, "blobs", "sha256");
+        if (!File.Exists(Path.Combine(blobs, record.Sha256)))
+        {
+            return new EntryVerdict(record.Name, EntryState.Corrupt, $"the manifest sha256:{record.Sha256} is missing");
+        }
+
+        foreach (var blob in Directory.EnumerateFiles(blobs).Order(StringComparer.Ordinal))
+        {
+            var stream = new FileStream(blob, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (stream.ConfigureAwait(false))
+            {
+                var actual = Sha256Digest.FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+                if (actual.Hex != Path.GetFileName(blob))
+                {
+                    return new EntryVerdict(record.Name, EntryState.Corrupt, $"the blob sha256:{Path.GetFileName(blob)} hashes to {actual}");
+                }
+            }
+        }
+
+        var (_, layers) = ReadImageLayout(entry);
+        var missing = layers.Where(l => !File.Exists(l.Path)).Select(l => l.Digest).ToList();
+        return missing.Count > 0
+            ? new EntryVerdict(record.Name, EntryState.Corrupt, $"missing layers: {string.Join(", ", missing)}")
             : new EntryVerdict(record.Name, EntryState.Ok, null);
     }
 }
