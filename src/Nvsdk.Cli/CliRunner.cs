@@ -44,5 +44,11 @@ internal static class CliRunner
             ErrorOutput.Write(new NvsdkException(ErrorCode.Internal, e.Message, e), verbose, json);
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug: still one line (the trace with --verbose), never an abort with a core dump.
+            ErrorOutput.Write(new NvsdkException(ErrorCode.Internal, $"internal error: {e.GetType().Name}: {e.Message} (a bug in nvsdk; rerun with --verbose and report it)", e), verbose, json);
+            return ExitCodes.Failed;
+        }
     }
 }

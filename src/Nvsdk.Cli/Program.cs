@@ -21,5 +21,7 @@ root.Add(StatusCommand.CreateTop());
 root.Add(SmokeCommand.Create());
 root.Add(BundleCommand.Create());
 root.Add(MirrorCommand.Create());
+root.Add(CacheCommand.Create());
+root.Add(ImageCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Nvsdk.Cli.Output;
+using Nvsdk.Core.Cache;
+using Nvsdk.Core.Oci.Registry;
 using Nvsdk.Core.Plan;
 using Nvsdk.Core.Sdk;
 using Nvsdk.Core.Store;
@@ -15,14 +17,19 @@ internal static class InstallCommand
         var input = new FetchOptionsBinder("install");
         var command = new Command("install", "Fetch, verify, unpack and assemble the SDK into a new generation (a repeat is a no-op)");
         input.AddTo(command);
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not try binary caches (`nvsdk cache use`); fetch and unpack everything" };
+        command.Add(noCache);
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
             var (lockFile, selection, options) = input.Select(result, context);
             var store = NvsdkStore.Open(context.StoreRoot);
+            var settings = result.GetValue(noCache) ? new CacheSettings { Enabled = false } : CacheSettings.Load(store.Layout);
+            using var registry = new RegistryClient(new RegistryClientOptions { Fetch = options });
+            var cache = CacheSource.FromSettings(settings, registry);
             var installed = await FetchProgressView.RunAsync(
                 context,
-                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct)).ConfigureAwait(false);
+                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache)).ConfigureAwait(false);
             Render(context, store, selection, installed);
             return ExitCodes.Ok;
         });
@@ -34,7 +41,7 @@ internal static class InstallCommand
         var generations = new Generations(store.Layout);
         if (context.Json)
         {
-            JsonOut.Write(new JsonInstall(JsonGeneration.From(installed.Generation, generations, true), installed.NoOp, installed.Downloaded, installed.Unpacked, generations.CurrentLink, selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList()), CliJsonContext.Default.JsonInstall);
+            JsonOut.Write(new JsonInstall(JsonGeneration.From(installed.Generation, generations, true), installed.NoOp, installed.Downloaded, installed.Unpacked, installed.FromCache, generations.CurrentLink, selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList()), CliJsonContext.Default.JsonInstall);
             return;
         }
 
@@ -52,7 +59,7 @@ internal static class InstallCommand
         var parts = string.Join(", ", g.Components.Select(c => $"{c.Name} {c.Version}"));
         Stdout.Console.MarkupLine(installed.NoOp
             ? $"[green]up to date[/]: generation {g.Number} ({g.System}) already matches the lock: {Markup.Escape(parts)}"
-            : $"[green]installed[/] generation {g.Number} ({g.System}): {Markup.Escape(parts)}; {installed.Downloaded} downloaded, {installed.Unpacked} unpacked{(g.CopiedFiles > 0 ? $", {g.CopiedFiles} files copied (store on another file system)" : string.Empty)}");
+            : $"[green]installed[/] generation {g.Number} ({g.System}): {Markup.Escape(parts)}; {installed.Downloaded} downloaded, {installed.Unpacked} unpacked{(installed.FromCache > 0 ? $", {installed.FromCache} from the binary cache" : string.Empty)}{(g.CopiedFiles > 0 ? $", {g.CopiedFiles} files copied (store on another file system)" : string.Empty)}");
         Stdout.Console.MarkupLine($"SDK: {Markup.Escape(generations.CurrentLink)}  (use it: eval \"$(nvsdk env)\" or nvsdk shell)");
     }
 }

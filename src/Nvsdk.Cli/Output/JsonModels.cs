@@ -64,7 +64,7 @@ internal sealed record JsonGeneration(int Number, bool Current, DateTimeOffset C
 
 internal sealed record JsonGenerations(string CurrentLink, IReadOnlyList<JsonGeneration> Generations);
 
-internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, string Current, IReadOnlyList<JsonSkipped> Skipped);
+internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache, string Current, IReadOnlyList<JsonSkipped> Skipped);
 
 internal sealed record JsonEnv(IReadOnlyDictionary<string, string> Set, IReadOnlyDictionary<string, string> Prepend, IReadOnlyDictionary<string, string> Resulting);
 

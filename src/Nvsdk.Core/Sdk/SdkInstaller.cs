@@ -24,7 +24,8 @@ public static class SdkInstaller
         NvsdkStore store,
         FetchOptions options,
         Action<FetchEvent>? report = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Cache.CacheSource? cache = null)
     {
         var generations = new Generations(store.Layout);
         if (TryNoOp(lockFile, selection, store, generations) is { } same)
@@ -35,6 +36,7 @@ public static class SdkInstaller
         var trees = new (Artifact Artifact, TreeInstallResult Tree)[selection.Artifacts.Count];
         var failures = new List<SourceFailure>();
         var downloaded = 0;
+        var fromCache = 0;
         using var downloader = new ArtifactDownloader(options);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, trees.Length), parallel, async (i, ct) =>
@@ -42,6 +44,17 @@ public static class SdkInstaller
             var artifact = selection.Artifacts[i];
             try
             {
+                if (cache is not null && await cache.TryAsync(store, artifact, report, ct).ConfigureAwait(false) is { } cached)
+                {
+                    if (cached.Unpacked)
+                    {
+                        Interlocked.Increment(ref fromCache);
+                    }
+
+                    trees[i] = (artifact, cached);
+                    return;
+                }
+
                 var archive = await store.EnsureArtifactAsync(artifact, downloader, report, ct).ConfigureAwait(false);
                 if (archive.Downloaded)
                 {
@@ -66,7 +79,7 @@ public static class SdkInstaller
         }
 
         var record = await AssembleAsync(lockFile, selection.System, trees, store, generations, cancellationToken).ConfigureAwait(false);
-        return new InstallResult(record, NoOp: false, downloaded, trees.Count(t => t.Tree.Unpacked));
+        return new InstallResult(record, NoOp: false, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache);
     }
 
     /// <summary>The current generation, when its inputs are exactly what this install would use.</summary>
@@ -154,7 +167,7 @@ public static class SdkInstaller
 }
 
 /// <summary>The generation an install produced (or found already current).</summary>
-public sealed record InstallResult(GenerationRecord Generation, bool NoOp, int Downloaded, int Unpacked);
+public sealed record InstallResult(GenerationRecord Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache = 0);
 
 /// <summary>One or more artifacts could not be fetched or unpacked; the previous generation stays current.</summary>
 public sealed class InstallException(IReadOnlyList<SourceFailure> failures)

@@ -113,7 +113,7 @@ public sealed partial class NvsdkStore
             }).ConfigureAwait(false);
 
         await File.WriteAllBytesAsync(Path.Combine(blobs, resolved.Manifest.Digest.Hex), resolved.Manifest.Bytes, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(staging, "oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(staging, "oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         var descriptor = new JsonObject
         {
             ["mediaType"] = resolved.Manifest.MediaType,
@@ -135,7 +135,7 @@ public sealed partial class NvsdkStore
         }
 
         var index = new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = OciMediaTypes.OciIndex, ["manifests"] = new JsonArray((JsonNode)descriptor) };
-        await File.WriteAllTextAsync(Path.Combine(staging, "index.json"), index.ToJsonString(), Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(staging, "index.json"), Encoding.UTF8.GetBytes(index.ToJsonString()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds an entry name to a roots/ file (gc keeps what roots/ lists), once.</summary>

@@ -57,6 +57,17 @@ public sealed partial class NvsdkStore
     }
 
     /// <summary>
+    /// Builds an entry whose name is known up front (a cache pull) by the same protocol; the record is
+    /// registered only after <paramref name="build"/> has filled and checked the staging folder.
+    /// </summary>
+    internal Task<StoreEntryRecord> InstallFromStreamAsync(
+        string entryName,
+        Func<string, CancellationToken, Task<StoreEntryRecord>> build,
+        Action<string>? onWait,
+        CancellationToken cancellationToken) =>
+        InstallAsync(entryName, () => TryGetRecord(entryName), build, onWait, cancellationToken);
+
+    /// <summary>
     /// Runs the protocol. <paramref name="find"/> says whether the entry is already valid; <paramref name="build"/>
     /// fills a fresh staging folder and returns the record (whose name may depend on what was built).
     /// </summary>

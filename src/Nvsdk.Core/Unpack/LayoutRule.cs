@@ -14,6 +14,9 @@ public abstract class LayoutRule
 
     public static LayoutRule Runfile() => new RunfileRule();
 
+    /// <summary>Paths as they are: for trees nvsdk packed itself (binary-cache layers).</summary>
+    public static LayoutRule Identity() => new IdentityRule();
+
     /// <summary>The rule for an artifact format, as NVIDIA packs each.</summary>
     public static LayoutRule For(Primitives.ArtifactFormat format) => format switch
     {
@@ -53,6 +56,17 @@ public abstract class LayoutRule
             }
 
             return slash < 0 ? string.Empty : path[(slash + 1)..];
+        }
+    }
+
+    private sealed class IdentityRule : LayoutRule
+    {
+        public override string Name => "identity-v1";
+
+        public override string? Map(string path, bool isDirectory, out string? problem)
+        {
+            problem = null;
+            return path;
         }
     }
 

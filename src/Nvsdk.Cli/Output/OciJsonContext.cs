@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace Nvsdk.Cli.Output;
+
+/// <summary>Source-generated JSON for `nvsdk image …` and `nvsdk cache …` (NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(JsonImagePull))]
+[JsonSerializable(typeof(JsonImageExport))]
+[JsonSerializable(typeof(JsonImageTags))]
+[JsonSerializable(typeof(JsonImagePush))]
+[JsonSerializable(typeof(JsonCacheKeygen))]
+[JsonSerializable(typeof(JsonCachePush))]
+[JsonSerializable(typeof(JsonCachePull))]
+[JsonSerializable(typeof(JsonCacheSettings))]
+internal sealed partial class OciCliJsonContext : JsonSerializerContext;
+
+/// <summary>A pulled image: the reference pinned by its platform manifest digest, and where it lies in the store.</summary>
+internal sealed record JsonImagePull(
+    string Reference,
+    string Pinned,
+    string ManifestDigest,
+    string? IndexDigest,
+    string? Platform,
+    string Entry,
+    string Path,
+    bool Downloaded,
+    int Layers,
+    long Size);
+
+internal sealed record JsonImageExport(string Reference, string ManifestDigest, string Directory, int Files, long Bytes, IReadOnlyList<string> Skipped);
+
+internal sealed record JsonImageTags(string Repository, IReadOnlyList<string> Tags);
+
+internal sealed record JsonImagePush(string Reference, string Digest, string MediaType, int BlobsUploaded, int BlobsPresent);
+
+internal sealed record JsonCacheKeygen(string Name, string SecretKey, string PublicKeyFile, string PublicKey);
+
+internal sealed record JsonCachePush(string Cache, IReadOnlyList<JsonCachePushed> Entries);
+
+/// <summary>One entry: action is "uploaded" or "present" (the cache already had every blob).</summary>
+internal sealed record JsonCachePushed(string Entry, string Component, string Version, string Sha256, string Action);
+
+internal sealed record JsonCachePull(string Cache, IReadOnlyList<JsonCachePulled> Entries);
+
+/// <summary>One entry: action is "pulled", "present" (already in the store) or "missing" (not in the cache).</summary>
+internal sealed record JsonCachePulled(string Entry, string Action);
+
+internal sealed record JsonCacheSettings(bool Enabled, bool Active, IReadOnlyList<string> Caches, IReadOnlyList<string> TrustedKeys, string File);

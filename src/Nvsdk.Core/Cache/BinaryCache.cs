@@ -1,0 +1,270 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Fetch;
+using Nvsdk.Core.Oci;
+using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Primitives;
+using Nvsdk.Core.Store;
+using Nvsdk.Core.Unpack;
+using ZstdSharp;
+
+namespace Nvsdk.Core.Cache;
+
+/// <summary>
+/// A signed binary cache in any OCI registry. Each store tree travels as one OCI artifact tagged with the
+/// entry's name: a config blob (<see cref="CacheEntryConfig"/>: name, content hash, signatures) and one
+/// tar+zstd layer. zstd, because NVIDIA's single-block xz decodes at ~50 MB/s on two cores while zstd
+/// decodes at ~1 GB/s: an install from the cache is bound by the disk, not by the decoder.
+/// A pull checks the signature against the trusted keys before any byte of the layer is read, unpacks the
+/// layer while it streams in (verified against its digest) into staging, recomputes the tree's manifest
+/// and registers the entry only if it equals the signed content hash.
+/// </summary>
+public sealed class BinaryCache(RegistryClient client)
+{
+    /// <summary>zstd level 3 (zstd's default): the push is done once, the decode speed is what matters.</summary>
+    private const int CompressionLevel = 3;
+
+    /// <summary>Pushes one tree entry unless the cache already has it. Returns whether anything was uploaded.</summary>
+    public async Task<bool> PushAsync(NvsdkStore store, StoreEntryRecord record, ImageReference cache, CacheSigningKey key, CancellationToken cancellationToken = default)
+    {
+        if (record.Kind != EntryKinds.Tree)
+        {
+            throw new UsageException($"{record.Name} is a {record.Kind} entry; the cache carries unpacked trees (what `install` needs)");
+        }
+
+        var tagged = cache with { Tag = record.Name, Digest = null };
+        if (await HoldsAsync(tagged, record, cancellationToken).ConfigureAwait(false))
+        {
+            return false; // signatures are randomised: re-pushing would only churn the config blob
+        }
+
+        var temp = Path.Combine(store.Layout.DownloadsDir, $"cache-push-{record.Name}.{Environment.ProcessId}.tmp");
+        try
+        {
+            var layer = await WriteLayerAsync(store.Layout.EntryPath(record.Name), temp, cancellationToken).ConfigureAwait(false);
+            var config = new CacheEntryConfig
+            {
+                Name = record.Name,
+                Kind = record.Kind,
+                Component = record.Component,
+                Version = record.Version,
+                Sha256 = record.Sha256,
+                Size = record.Size,
+                Signatures = [key.Sign(CacheEntryConfig.SignedPayload(record.Name, record.Kind, record.Sha256))],
+            };
+            var configBytes = JsonSerializer.SerializeToUtf8Bytes(config, CacheJsonContext.Default.CacheEntryConfig);
+            var configDescriptor = new OciDescriptor { MediaType = CacheEntryConfig.MediaType, Digest = $"sha256:{Sha256Digest.Of(configBytes).Hex}", Size = configBytes.Length };
+            var uploaded = await client.PushBlobAsync(tagged, layer, () => File.OpenRead(temp), cancellationToken).ConfigureAwait(false);
+            uploaded |= await client.PushBlobAsync(tagged, configDescriptor, () => new MemoryStream(configBytes), cancellationToken).ConfigureAwait(false);
+            var manifest = new OciManifest
+            {
+                MediaType = OciMediaTypes.OciManifest,
+                ArtifactType = CacheEntryConfig.ArtifactType,
+                Config = configDescriptor,
+                Layers = [layer],
+                Annotations = new Dictionary<string, string>
+                {
+                    ["org.opencontainers.image.title"] = record.Name,
+                    ["io.nvsdk.entry.sha256"] = record.Sha256,
+                },
+            };
+            var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.OciManifest);
+            await client.PushManifestAsync(tagged, record.Name, manifestBytes, OciMediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+            return uploaded;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Pulls the tree <paramref name="entryName"/> from <paramref name="cache"/> into the store. Returns null
+    /// when the cache does not have it; throws when it has it but the signature or content is wrong.
+    /// </summary>
+    public async Task<TreeInstallResult?> TryPullAsync(
+        NvsdkStore store,
+        string entryName,
+        ImageReference cache,
+        IReadOnlyList<TrustedKey> trusted,
+        Action<FetchEvent>? report = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (store.TryGetRecord(entryName) is { } present)
+        {
+            return new TreeInstallResult(present, false, store.Layout.EntryPath(present.Name));
+        }
+
+        var tagged = cache with { Tag = entryName, Digest = null };
+        ManifestResponse response;
+        try
+        {
+            response = await client.GetManifestAsync(tagged, entryName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.Status == 404)
+        {
+            return null;
+        }
+
+        var manifest = RegistryClient.ParseManifest(tagged, response);
+        if (manifest.Config.MediaType != CacheEntryConfig.MediaType || manifest.Layers.Count != 1 || manifest.Layers[0].MediaType != OciMediaTypes.OciLayerZstd)
+        {
+            throw new RegistryException($"{tagged}: not an nvsdk cache entry (config {manifest.Config.MediaType}, {manifest.Layers.Count} layers)");
+        }
+
+        var config = await ReadConfigAsync(tagged, manifest, cancellationToken).ConfigureAwait(false);
+        CheckSignature(tagged, entryName, config, trusted);
+        var layer = manifest.Layers[0];
+        var what = $"{entryName} (cache)";
+        var record = await store.InstallFromStreamAsync(
+            entryName,
+            async (staging, ct) =>
+            {
+                report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{layer.Digest}"), 0, layer.Size));
+                var blob = await client.OpenBlobAsync(tagged, layer, ct).ConfigureAwait(false);
+                await using (blob.ConfigureAwait(false))
+                {
+                    var counting = new ProgressStream(blob, n => report?.Invoke(new FetchEvent.Progress(what, n, layer.Size)));
+                    var tar = new DecompressionStream(counting, leaveOpen: true);
+                    await using (tar.ConfigureAwait(false))
+                    {
+                        var writer = new SafeTreeWriter(staging, tagged.ToString(), layer.Size, new UnpackLimits());
+                        await TarUnpacker.UnpackAsync(tar, writer, LayoutRule.Identity(), ct).ConfigureAwait(false);
+
+                        // Read to the end, so the verifying stream checks the layer's digest and size.
+                        await counting.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
+                        var tree = writer.Complete();
+                        if (tree.Digest().Hex != config.Sha256)
+                        {
+                            throw new DigestMismatchException($"{tagged}: the unpacked tree", Sha256Digest.Parse(config.Sha256), tree.Digest(), tree.TotalBytes);
+                        }
+
+                        report?.Invoke(new FetchEvent.Done(what, true, layer.Size));
+                        return new StoreEntryRecord
+                        {
+                            Name = entryName,
+                            Kind = EntryKinds.Tree,
+                            Component = config.Component,
+                            Version = config.Version,
+                            File = string.Empty,
+                            Sha256 = config.Sha256,
+                            Size = tree.TotalBytes,
+                            Source = $"{tagged}@sha256:{response.Digest.Hex}",
+                            RegisteredAt = DateTimeOffset.UtcNow,
+                        };
+                    }
+                }
+            },
+            m => report?.Invoke(new FetchEvent.Waiting(what, m)),
+            cancellationToken).ConfigureAwait(false);
+        return new TreeInstallResult(record, true, store.Layout.EntryPath(record.Name));
+    }
+
+    /// <summary>Whether the cache already has this entry with the same content hash.</summary>
+    private async Task<bool> HoldsAsync(ImageReference tagged, StoreEntryRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetManifestAsync(tagged, record.Name, cancellationToken).ConfigureAwait(false);
+            var manifest = RegistryClient.ParseManifest(tagged, response);
+            return manifest.Annotations?.GetValueOrDefault("io.nvsdk.entry.sha256") == record.Sha256
+                && await client.BlobExistsAsync(tagged, manifest.Layers[0].Digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private async Task<CacheEntryConfig> ReadConfigAsync(ImageReference tagged, OciManifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest.Config.Size > 1 << 20)
+        {
+            throw new RegistryException($"{tagged}: the cache entry's config is {manifest.Config.Size} bytes; refusing it");
+        }
+
+        using var buffer = new MemoryStream();
+        await client.CopyBlobAsync(tagged, manifest.Config, buffer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.ToArray(), CacheJsonContext.Default.CacheEntryConfig)
+                ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new RegistryException($"{tagged}: the cache entry's config is malformed ({e.Message})", innerException: e);
+        }
+    }
+
+    /// <summary>The entry must be the one asked for and signed, over its content hash, by a trusted key.</summary>
+    private static void CheckSignature(ImageReference tagged, string entryName, CacheEntryConfig config, IReadOnlyList<TrustedKey> trusted)
+    {
+        if (config.Name != entryName || config.Kind != EntryKinds.Tree || !Sha256Digest.TryParse(config.Sha256, out _))
+        {
+            throw new CacheTrustException($"{tagged}: the entry describes '{config.Name}' ({config.Kind}), not {entryName}; refusing it");
+        }
+
+        var payload = CacheEntryConfig.SignedPayload(config.Name, config.Kind, config.Sha256);
+        var signers = new List<string>();
+        foreach (var signature in config.Signatures)
+        {
+            var colon = signature.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = signature[..colon];
+            signers.Add(name);
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(signature[(colon + 1)..]);
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+
+            if (trusted.Any(k => k.Name == name && k.Verifies(payload, bytes)))
+            {
+                return;
+            }
+        }
+
+        throw new CacheTrustException(signers.Count == 0
+            ? $"{tagged}: the entry is not signed; refusing it"
+            : $"{tagged}: signed by {string.Join(", ", signers.Distinct())}, which is not a trusted key (or the signature does not match); refusing it. Trust a key with `nvsdk cache use {tagged.Registry}/{tagged.Repository} --trusted-key KEY.pub`");
+    }
+
+    /// <summary>Writes the tree as tar+zstd to <paramref name="path"/>, hashing the compressed bytes on the way.</summary>
+    private static async Task<OciDescriptor> WriteLayerAsync(string tree, string path, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long size;
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            var hashing = new HashingWriteStream(file, hash);
+            var zstd = new CompressionStream(hashing, CompressionLevel, leaveOpen: true);
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
+            await using (zstd.ConfigureAwait(false))
+            {
+                await TreeTarWriter.WriteAsync(tree, zstd, cancellationToken).ConfigureAwait(false);
+            }
+
+            size = hashing.Written;
+        }
+
+        return new OciDescriptor
+        {
+            MediaType = OciMediaTypes.OciLayerZstd,
+            Digest = $"sha256:{Sha256Digest.FromHash(hash.GetHashAndReset()).Hex}",
+            Size = size,
+        };
+    }
+}
+
+/// <summary>A cache entry that is not signed by a trusted key, or whose signature does not cover what it holds.</summary>
+public sealed class CacheTrustException(string message) : NvsdkException(ErrorCode.DigestMismatch, message);

@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Nvsdk.Core.Cache;
+
+/// <summary>
+/// The config blob of a cache entry's OCI artifact: what the entry is, the digest of its content (the
+/// tree manifest's sha256, recomputed on pull), and the signatures over <see cref="SignedPayload"/>.
+/// </summary>
+public sealed record CacheEntryConfig
+{
+    public const string MediaType = "application/vnd.nvsdk.store-entry.config.v1+json";
+    public const string ArtifactType = "application/vnd.nvsdk.store-entry.v1";
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("kind")]
+    public required string Kind { get; init; }
+
+    [JsonPropertyName("component")]
+    public required string Component { get; init; }
+
+    [JsonPropertyName("version")]
+    public required string Version { get; init; }
+
+    /// <summary>The content hash that is signed: for a tree, the sha256 of its canonical manifest.</summary>
+    [JsonPropertyName("sha256")]
+    public required string Sha256 { get; init; }
+
+    [JsonPropertyName("size")]
+    public required long Size { get; init; }
+
+    [JsonPropertyName("signatures")]
+    public required IReadOnlyList<string> Signatures { get; init; }
+
+    /// <summary>What a signature covers: the entry's name, kind and content hash, nothing a pusher could vary.</summary>
+    public static byte[] SignedPayload(string name, string kind, string sha256) =>
+        Encoding.UTF8.GetBytes($"nvsdk-cache-v1\n{name}\n{kind}\nsha256:{sha256}\n");
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(CacheEntryConfig))]
+[JsonSerializable(typeof(CacheSettings))]
+internal sealed partial class CacheJsonContext : JsonSerializerContext;

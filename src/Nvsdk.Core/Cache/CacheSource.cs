@@ -1,0 +1,50 @@
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Fetch;
+using Nvsdk.Core.LockFile;
+using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Store;
+
+namespace Nvsdk.Core.Cache;
+
+/// <summary>
+/// The caches an install tries, in order, before fetching and unpacking an artifact. A cache that is down
+/// or lacks the entry costs one request and the install goes on from the artifact's own sources; an entry
+/// that fails its signature or content check is refused loudly and the artifact is built from source.
+/// </summary>
+public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageReference> caches, IReadOnlyList<TrustedKey> trusted)
+{
+    private readonly BinaryCache cache = new(client);
+
+    public IReadOnlyList<ImageReference> Caches => caches;
+
+    public static CacheSource? FromSettings(CacheSettings settings, RegistryClient client) =>
+        settings.Active
+            ? new CacheSource(client, settings.Caches.Select(ImageReference.Parse).ToList(), settings.ParsedKeys())
+            : null;
+
+    public async Task<TreeInstallResult?> TryAsync(NvsdkStore store, Artifact artifact, Action<FetchEvent>? report, CancellationToken cancellationToken)
+    {
+        if (artifact.Sha256 is not { } digest)
+        {
+            return null; // only pinned artifacts have a tree name known before downloading
+        }
+
+        var name = NvsdkStore.TreeEntryName(artifact, digest);
+        foreach (var repository in caches)
+        {
+            try
+            {
+                if (await cache.TryPullAsync(store, name, repository, trusted, report, cancellationToken).ConfigureAwait(false) is { } tree)
+                {
+                    return tree;
+                }
+            }
+            catch (NvsdkException e) when (e is RegistryException or CacheTrustException or DigestMismatchException or SizeMismatchException or UnsafeArchiveException or TruncatedStreamException)
+            {
+                report?.Invoke(new FetchEvent.SourceFailed(artifact.Label, client.ApiBase(repository), $"cache {repository}: {e.Message}", false));
+            }
+        }
+
+        return null;
+    }
+}
