@@ -1,10 +1,8 @@
 using System.Formats.Tar;
-using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace Nvsdk.Testing.Oci;
 
-/// <summary>Turns <see cref="LayerEntry"/> lists into tar files, compresses them, and hashes files as OCI digests.</summary>
+/// <summary>Turns <see cref="LayerEntry"/> lists into tar streams.</summary>
 public static class LayerTarWriter
 {
     /// <summary>A fixed mtime, so the same entries give the same diff_id and blob digest on every run.</summary>
@@ -32,44 +30,12 @@ public static class LayerTarWriter
             }
 
             using var content = e.Content?.Invoke();
-            entry.DataStream = content;
+            if (content is not null)
+            {
+                entry.DataStream = content;
+            }
+
             tar.WriteEntry(entry);
         }
     }
-
-    public static void Compress(Stream input, Stream output, LayerCompression compression)
-    {
-        switch (compression)
-        {
-            case LayerCompression.None:
-                input.CopyTo(output);
-                break;
-            case LayerCompression.Gzip:
-                // Fastest: fixture layers are mostly random bytes that no level shrinks, and tests want speed.
-                using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    input.CopyTo(gzip);
-                }
-
-                break;
-            case LayerCompression.Zstd:
-                using (var zstd = new ZstdSharp.CompressionStream(output, level: 3, leaveOpen: true))
-                {
-                    input.CopyTo(zstd);
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(compression), compression, null);
-        }
-    }
-
-    /// <summary>"sha256:" and the lower-case hex SHA-256 of the file, the form OCI digests take.</summary>
-    public static string Digest(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    public static string Digest(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -126,7 +126,7 @@ public sealed class OciLayoutBuilder
     /// <summary>Writes raw bytes as a blob (for hand-made manifests, e.g. ones that lie about sizes).</summary>
     public OciDescriptor AddBlob(string mediaType, byte[] bytes)
     {
-        var digest = LayerTarWriter.Digest(bytes);
+        var digest = OciDigest.Of(bytes);
         var path = BlobPath(digest);
         if (!File.Exists(path))
         {
@@ -163,12 +163,12 @@ public sealed class OciLayoutBuilder
             using (var tar = File.OpenRead(tarPath))
             using (var blob = File.Create(blobPath))
             {
-                LayerTarWriter.Compress(tar, blob, spec.Compression);
+                LayerCodec.Compress(tar, blob, spec.Compression);
             }
 
-            var digest = LayerTarWriter.Digest(blobPath);
+            var digest = OciDigest.OfFile(blobPath);
             var size = new FileInfo(blobPath).Length;
-            var diffId = spec.Compression == LayerCompression.None ? digest : LayerTarWriter.Digest(tarPath);
+            var diffId = spec.Compression == LayerCompression.None ? digest : OciDigest.OfFile(tarPath);
             File.Move(blobPath, BlobPath(digest), overwrite: true);
             return new OciBuiltLayer(new OciDescriptor(mediaType, digest, size), diffId);
         }
