@@ -31,12 +31,23 @@ public sealed class PseudoRandomStream(long length, ulong seed) : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = (int)Math.Min(buffer.Length, Math.Max(0, length - position));
+        var i = 0;
+
+        // A partial first word, whole words straight into the buffer, a partial last word.
         Span<byte> word = stackalloc byte[8];
-        for (var i = 0; i < n;)
+        while (i < n)
         {
             var at = position + i;
-            BinaryPrimitives.WriteUInt64LittleEndian(word, SplitMix64(mask ^ (ulong)(at / 8)));
+            var value = SplitMix64(mask ^ (ulong)(at / 8));
             var skip = (int)(at % 8);
+            if (skip == 0 && n - i >= 8)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(buffer[i..], value);
+                i += 8;
+                continue;
+            }
+
+            BinaryPrimitives.WriteUInt64LittleEndian(word, value);
             var take = Math.Min(8 - skip, n - i);
             word.Slice(skip, take).CopyTo(buffer[i..]);
             i += take;
