@@ -5,32 +5,16 @@ namespace Nvsdk.Testing.Oci;
 /// <summary>Compresses layer tars into blobs, and opens blobs as their tars again (for tests that read layers back).</summary>
 public static class LayerCodec
 {
-    public static void Compress(Stream input, Stream output, LayerCompression compression)
+    /// <summary>A stream that compresses what is written to it into <paramref name="output"/> (left open); dispose it to finish.</summary>
+    public static Stream Compressor(Stream output, LayerCompression compression) => compression switch
     {
-        switch (compression)
-        {
-            case LayerCompression.None:
-                input.CopyTo(output);
-                break;
-            case LayerCompression.Gzip:
-                // Fastest: fixture layers are mostly random bytes that no level shrinks, and tests want speed.
-                using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    input.CopyTo(gzip);
-                }
+        LayerCompression.None => new NonClosingStream(output),
 
-                break;
-            case LayerCompression.Zstd:
-                using (var zstd = new ZstdSharp.CompressionStream(output, level: 3, leaveOpen: true))
-                {
-                    input.CopyTo(zstd);
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(compression), compression, null);
-        }
-    }
+        // Fastest: fixture layers are mostly random bytes that no level shrinks, and tests want speed.
+        LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true),
+        LayerCompression.Zstd => new ZstdSharp.CompressionStream(output, level: 3, leaveOpen: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
+    };
 
     /// <summary>The uncompressed tar of a layer blob; the returned stream owns <paramref name="blob"/>.</summary>
     public static Stream OpenUncompressed(Stream blob, LayerCompression compression) => compression switch
@@ -49,4 +33,34 @@ public static class LayerCodec
         OciMediaTypes.OciLayerZstd => LayerCompression.Zstd,
         _ => throw new ArgumentException($"not a layer media type: {mediaType}", nameof(mediaType)),
     };
+}
+
+/// <summary>The "no compression" compressor: writes through, and disposing it leaves the output open like the others.</summary>
+internal sealed class NonClosingStream(Stream inner) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

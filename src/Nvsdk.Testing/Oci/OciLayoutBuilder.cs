@@ -6,8 +6,8 @@ namespace Nvsdk.Testing.Oci;
 /// <summary>
 /// Writes an OCI image layout folder (oci-layout, index.json, blobs/sha256/…) from code, the input skopeo
 /// pushes to a test registry. Images, indexes and tags are added one by one; index.json is rewritten on each
-/// <see cref="Tag"/>, so the folder is a valid layout at every step. Everything is deterministic: the same
-/// specs give the same digests on every run.
+/// <see cref="Tag"/>, so the folder is a valid layout at every step. The same specs give the same digests on
+/// every run (within one process only for pax layers: see <see cref="OciLayerSpec.TarFormat"/>).
 /// </summary>
 /// <example>
 /// <code>
@@ -150,31 +150,32 @@ public sealed class OciLayoutBuilder
             _ => throw new ArgumentException("Docker schema 2 has no zstd layer media type", nameof(spec)),
         };
 
-        // Temp files beside blobs/ so the final move is a rename on one file system.
-        var tarPath = System.IO.Path.Combine(Directory, $"layer-{Guid.NewGuid():N}.tar");
-        var blobPath = tarPath + ".blob";
+        // One pass: tar -> hash (diff_id) -> compressor -> hash (digest) -> a temp file beside blobs/, so the
+        // final move is a rename on one file system.
+        var blobPath = System.IO.Path.Combine(Directory, $"layer-{Guid.NewGuid():N}.partial");
         try
         {
-            using (var tar = File.Create(tarPath))
+            string diffId, digest;
+            long size;
+            using (var file = File.Create(blobPath))
+            using (var compressed = new HashingWriteStream(file))
             {
-                LayerTarWriter.WriteTar(spec.Entries, spec.TarFormat, tar);
+                using (var compressor = LayerCodec.Compressor(compressed, spec.Compression))
+                using (var tar = new HashingWriteStream(compressor))
+                {
+                    LayerTarWriter.WriteTar(spec.Entries, spec.TarFormat, tar);
+                    diffId = tar.Digest;
+                }
+
+                digest = compressed.Digest;
+                size = compressed.BytesWritten;
             }
 
-            using (var tar = File.OpenRead(tarPath))
-            using (var blob = File.Create(blobPath))
-            {
-                LayerCodec.Compress(tar, blob, spec.Compression);
-            }
-
-            var digest = OciDigest.OfFile(blobPath);
-            var size = new FileInfo(blobPath).Length;
-            var diffId = spec.Compression == LayerCompression.None ? digest : OciDigest.OfFile(tarPath);
             File.Move(blobPath, BlobPath(digest), overwrite: true);
             return new OciBuiltLayer(new OciDescriptor(mediaType, digest, size), diffId);
         }
         finally
         {
-            File.Delete(tarPath);
             File.Delete(blobPath);
         }
     }
