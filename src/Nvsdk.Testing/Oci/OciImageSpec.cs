@@ -17,7 +17,11 @@ public sealed record OciLayerSpec(IReadOnlyList<LayerEntry> Entries)
 {
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
-    public TarEntryFormat TarFormat { get; init; } = TarEntryFormat.Pax;
+    /// <summary>
+    /// GNU by default: long names and large sizes without extended headers, and reproducible. .NET names each
+    /// pax extended header "PaxHeaders.&lt;pid&gt;/…", so a pax layer's digests change from one process to the next.
+    /// </summary>
+    public TarEntryFormat TarFormat { get; init; } = TarEntryFormat.Gnu;
 
     /// <summary>The history entry's created_by; a default names the layer's position.</summary>
     public string? CreatedBy { get; init; }

@@ -50,7 +50,8 @@ public sealed class RegistryInfraFixture : IAsyncLifetime
 
     /// <summary>
     /// The layers a flattener meets: folders, modes, a symlink and a hard link below; above, a whiteout, an
-    /// opaque folder and a replaced file, compressed differently (zstd unless Docker needs gzip).
+    /// opaque folder and a replaced file, compressed differently (zstd unless Docker needs gzip) and written as
+    /// pax rather than GNU tar.
     /// </summary>
     public static IReadOnlyList<OciLayerSpec> Layers(string arch, LayerCompression upper = LayerCompression.Zstd) =>
     [
@@ -71,7 +72,7 @@ public sealed class RegistryInfraFixture : IAsyncLifetime
             LayerEntry.OpaqueWhiteout("opt/sdk/cache"),
             LayerEntry.File("opt/sdk/cache/fresh", "new\n"),
             LayerEntry.File("opt/sdk/VERSION", $"1.1 {arch}\n"),
-        ]) { Compression = upper, TarFormat = TarEntryFormat.Gnu },
+        ]) { Compression = upper, TarFormat = TarEntryFormat.Pax },
     ];
 
     public async Task InitializeAsync()

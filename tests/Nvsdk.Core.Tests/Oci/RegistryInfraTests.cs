@@ -65,6 +65,20 @@ public sealed class RegistryInfraTests(RegistryInfraFixture fixture) : IClassFix
         Assert.NotEqual(fixture.Amd64.Layers[0].Blob.Digest, fixture.Arm64.Layers[0].Blob.Digest);
     }
 
+    /// <summary>
+    /// Pinned, because "same digests" within one process proves nothing across processes: pax headers would
+    /// carry the pid. A GNU tar of fixed entries and mtime is the same bytes in every run (benchmarks cache on it).
+    /// </summary>
+    [Fact]
+    public void Layout_GnuLayer_HasTheSameDiffIdInEveryProcess()
+    {
+        var image = new OciLayoutBuilder(fixture.Scratch("pinned")).AddImage(new OciImageSpec([
+            new([LayerEntry.Directory("d/"), LayerEntry.File("d/f", "f\n"), LayerEntry.RandomFile("d/r", 1000, seed: 1)]) { Compression = LayerCompression.None },
+        ]));
+
+        Assert.Equal("sha256:82aa3166511c6774e8cdfaea2548fb6704c45b91514e36389ec15253af542cc4", image.Layers[0].DiffId);
+    }
+
     [Fact]
     public void Layout_Index_NamesEachPlatformAndIsTagged()
     {
