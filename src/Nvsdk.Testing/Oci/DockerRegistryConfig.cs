@@ -22,7 +22,7 @@ internal static class DockerRegistryConfig
     /// <summary>
     /// Plain HTTP on loopback, even with basic auth: registry 2.8 serves htpasswd auth without TLS (Docker's
     /// docs only advise TLS), and skopeo with --*-tls-verify=false falls back to HTTP and still sends the
-    /// credentials. A fixed http.secret silences the start-up warning; upload purging and the storage health
+    /// credentials. An http.secret of its own silences the start-up warning; upload purging and the storage health
     /// check are off so nothing but the tests touches the storage folder; no notifications section, no cache,
     /// so a blob corrupted on disk is served as it is.
     /// </summary>
