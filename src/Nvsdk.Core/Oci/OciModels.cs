@@ -96,6 +96,19 @@ public sealed record OciImageConfig
 
     [JsonPropertyName("rootfs")]
     public OciRootFs? RootFs { get; init; }
+
+    [JsonPropertyName("config")]
+    public OciRunConfig? Config { get; init; }
+}
+
+/// <summary>The run-time part of an image config; NGC images say their CUDA version in Env.</summary>
+public sealed record OciRunConfig
+{
+    [JsonPropertyName("Env")]
+    public IReadOnlyList<string>? Env { get; init; }
+
+    [JsonPropertyName("Labels")]
+    public Dictionary<string, string>? Labels { get; init; }
 }
 
 public sealed record OciRootFs

@@ -42,12 +42,12 @@ public static partial class LockUpdater
                 {
                     "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
                     "cutlass" => await CutlassAsync(http, sources, component, cancellationToken).ConfigureAwait(false),
+                    "tritonserver" => await TritonAsync(sources, component, major, cancellationToken).ConfigureAwait(false),
                     _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
                     _ => throw new UpdateNotSupported(name switch
                     {
                         "cuda" => "the runfile's sha256 is published nowhere machine-readable; pin a new one by hand or switch to redistrib components",
                         "tensorrt" => "TensorRT's tar index is not read yet",
-                        "tritonserver" => "registry tags are not read yet",
                         _ => "no update source for this component",
                     }),
                 };

@@ -17,6 +17,12 @@ public sealed record UpdateSources
 
     public Uri GitHubBase { get; init; } = new("https://github.com/");
 
+    /// <summary>A registry to read nvcr.io's tags and manifests from instead (NVSDK_NGC_REGISTRY: a mirror, or a test registry).</summary>
+    public string? NgcRegistry { get; init; }
+
+    /// <summary>How registries are reached (credentials, plain-HTTP hosts, retries).</summary>
+    public Oci.Registry.RegistryClientOptions Registry { get; init; } = new();
+
     public static UpdateSources FromEnvironment()
     {
         var sources = new UpdateSources();
@@ -38,6 +44,11 @@ public sealed record UpdateSources
         if (Environment.GetEnvironmentVariable("NVSDK_GITHUB_BASE") is { Length: > 0 } github)
         {
             sources = sources with { GitHubBase = Slash(github) };
+        }
+
+        if (Environment.GetEnvironmentVariable("NVSDK_NGC_REGISTRY") is { Length: > 0 } ngc)
+        {
+            sources = sources with { NgcRegistry = ngc };
         }
 
         return sources;

@@ -1,0 +1,235 @@
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Oci;
+using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Primitives;
+using Nvsdk.Core.Store;
+using Nvsdk.Testing;
+using Nvsdk.Testing.Oci;
+using CoreCredentials = Nvsdk.Core.Oci.Registry.RegistryCredentials;
+using OciDescriptor = Nvsdk.Core.Oci.OciDescriptor;
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
+
+namespace Nvsdk.Core.Tests.Oci;
+
+/// <summary>
+/// nvsdk's OCI client against Debian's docker-registry, with images skopeo (someone else's writer) pushed:
+/// platform choice in OCI and Docker indexes, basic auth, digest checks on manifests and blobs, resume, and
+/// image entries in the store that need no network once pinned.
+/// </summary>
+public sealed class RegistryClientTests(RegistryClientFixture fixture) : IClassFixture<RegistryClientFixture>
+{
+    [SkippableFact]
+    public async Task Pull_MultiPlatformIndex_TakesTheAskedPlatformAndPinsItsManifest()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        var store = NvsdkStore.Open(root.Path);
+        using var client = new RegistryClient();
+
+        var pulled = await store.PullImageAsync(fixture.Ref(registry, "multi"), OciPlatforms.Arm64, client);
+
+        Assert.True(pulled.Downloaded);
+        Assert.Equal(fixture.Images.Arm64.Manifest.Digest, $"sha256:{pulled.Record.Sha256}");
+        Assert.Equal(fixture.Images.Index.Index.Digest, $"sha256:{pulled.Resolved!.IndexDigest!.Value.Hex}");
+        Assert.Equal("linux/arm64/v8", pulled.Resolved.Platform!.ToString());
+        var (_, layers) = NvsdkStore.ReadImageLayout(pulled.EntryPath);
+        Assert.Equal(fixture.Images.Arm64.Layers.Select(l => l.Blob.Digest), layers.Select(l => l.Digest));
+        Assert.True((await store.VerifyAsync()).Healthy);
+        Assert.Contains(pulled.Record.Name, File.ReadAllLines(Path.Combine(store.Layout.RootsDir, "images")));
+    }
+
+    [SkippableFact]
+    public async Task Pull_DockerManifestList_Works()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        using var client = new RegistryClient();
+
+        var pulled = await NvsdkStore.Open(root.Path).PullImageAsync(fixture.Ref(registry, "docker-multi"), OciPlatforms.Amd64, client);
+
+        Assert.Equal(OciMediaTypes.DockerManifest, pulled.Resolved!.Manifest.MediaType);
+        Assert.Equal(fixture.Images.DockerIndex.Images[0].Manifest.Digest, $"sha256:{pulled.Record.Sha256}");
+    }
+
+    [SkippableFact]
+    public async Task Pull_MissingPlatform_ListsWhatTheIndexHas()
+    {
+        var registry = fixture.Require();
+        using var client = new RegistryClient();
+
+        var error = await Assert.ThrowsAsync<UsageException>(() => client.ResolveAsync(fixture.Ref(registry, "multi"), OciPlatforms.Parse("linux/ppc64le")));
+
+        Assert.Contains("has no linux/ppc64le image", error.Message, StringComparison.Ordinal);
+        Assert.Contains("linux/amd64, linux/arm64/v8", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Pull_ByDigest_WhenPresent_AsksNothing()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        var store = NvsdkStore.Open(root.Path);
+        using (var client = new RegistryClient())
+        {
+            await store.PullImageAsync(fixture.Ref(registry, "v1"), null, client);
+        }
+
+        var pinned = fixture.Ref(registry, "v1").WithDigest(Sha256Digest.Parse(fixture.Images.Amd64.Manifest.Digest));
+        using var offline = new RegistryClient(handler: new RefusingHandler());
+        var again = await store.PullImageAsync(pinned, null, offline);
+
+        Assert.False(again.Downloaded);
+    }
+
+    [SkippableFact]
+    public async Task Pull_WithBasicAuth_UsesTheCredentials_AndWithoutThemSaysWhatToDo()
+    {
+        var registry = fixture.RequireAuth();
+        using var root = new TempDir("nvsdk-oci-");
+        var reference = ImageReference.Parse($"{registry.Host}/nvsdk/test:v1");
+        using var anonymous = new RegistryClient(new RegistryClientOptions { Credentials = _ => null });
+        var denied = await Assert.ThrowsAsync<RegistryException>(() => anonymous.ResolveAsync(reference, null));
+        Assert.Contains("needs a user name and password", denied.Message, StringComparison.Ordinal);
+
+        using var wrong = new RegistryClient(new RegistryClientOptions { Credentials = _ => new CoreCredentials("nvsdk", "wrong") });
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => wrong.ResolveAsync(reference, null));
+        Assert.Equal(401, refused.Status);
+
+        using var client = new RegistryClient(new RegistryClientOptions { Credentials = _ => new CoreCredentials(registry.Username!, registry.Password!) });
+        var pulled = await NvsdkStore.Open(root.Path).PullImageAsync(reference, null, client);
+        Assert.Equal(fixture.Images.Amd64.Manifest.Digest, $"sha256:{pulled.Record.Sha256}");
+    }
+
+    [SkippableFact]
+    public async Task Pull_CorruptBlobInTheRegistry_FailsNamingIt_AndRegistersNothing()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        var store = NvsdkStore.Open(root.Path);
+        var layout = new OciLayoutBuilder(root.Combine("layout"));
+        var image = layout.AddImage(new OciImageSpec([new([LayerEntry.File("a", "original bytes\n")])]));
+        layout.Tag("bad", image.Manifest);
+        await Skopeo.CopyToRegistryAsync(layout.Directory, "bad", registry, "nvsdk/corrupt", "bad");
+        var blob = registry.BlobPath(image.Layers[0].Blob.Digest);
+        var bytes = File.ReadAllBytes(blob);
+        bytes[^5] ^= 0xFF;
+        File.WriteAllBytes(blob, bytes);
+        using var client = new RegistryClient(new RegistryClientOptions { Fetch = new Nvsdk.Core.Fetch.FetchOptions { AttemptsPerSource = 1 } });
+
+        var error = await Assert.ThrowsAsync<DigestMismatchException>(() => store.PullImageAsync(ImageReference.Parse($"{registry.Host}/nvsdk/corrupt:bad"), null, client));
+
+        Assert.Contains(image.Layers[0].Blob.Digest, error.Message, StringComparison.Ordinal);
+        Assert.Empty(store.List());
+        Assert.DoesNotContain(Directory.EnumerateDirectories(store.Layout.StoreDir), d => !Path.GetFileName(d).StartsWith('.'));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(store.Layout.StagingDir));
+    }
+
+    [SkippableFact]
+    public async Task DownloadBlob_ResumesAPartialFile()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        var layer = fixture.Images.Amd64.Layers[0].Blob;
+        var partial = root.Combine("blob.part");
+        var full = File.ReadAllBytes(fixture.Images.Layout.BlobPath(layer.Digest));
+        File.WriteAllBytes(partial, full[..(full.Length / 2)]);
+        using var client = new RegistryClient();
+
+        await client.DownloadBlobAsync(fixture.Ref(registry, "v1"), new OciDescriptor { MediaType = layer.MediaType, Digest = layer.Digest, Size = layer.Size }, partial);
+
+        Assert.Equal(full, File.ReadAllBytes(partial));
+    }
+
+    [SkippableFact]
+    public async Task Tags_ListsWhatWasPushed()
+    {
+        var registry = fixture.Require();
+        using var client = new RegistryClient();
+
+        var tags = await client.ListTagsAsync(fixture.Ref(registry, "v1"));
+
+        Assert.Equal(["docker-multi", "multi", "v1"], tags.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("nvcr.io/nvidia/tritonserver:25.12-trtllm-python-py3", "nvcr.io", "nvidia/tritonserver", "25.12-trtllm-python-py3")]
+    [InlineData("docker://nvcr.io/nvidia/tritonserver:25.12-py3", "nvcr.io", "nvidia/tritonserver", "25.12-py3")]
+    [InlineData("ubuntu", "registry-1.docker.io", "library/ubuntu", "latest")]
+    [InlineData("localhost:5000/a/b", "localhost:5000", "a/b", "latest")]
+    [InlineData("127.0.0.1:5000/cache:x-1.0", "127.0.0.1:5000", "cache", "x-1.0")]
+    public void Reference_Parses(string text, string registry, string repository, string tag)
+    {
+        var reference = ImageReference.Parse(text);
+
+        Assert.Equal((registry, repository, tag), (reference.Registry, reference.Repository, reference.Tag));
+    }
+
+    [Theory]
+    [InlineData("nvcr.io/Nvidia/x:1")]
+    [InlineData("nvcr.io/nvidia/x@sha256:abc")]
+    [InlineData("nvcr.io/nvidia/x:-bad")]
+    public void Reference_Bad_IsOneClearError(string text)
+    {
+        var error = Assert.Throws<UsageException>(() => ImageReference.Parse(text));
+
+        Assert.Contains("is not an image reference", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Challenge_ParsesBearerWithQuotedCommas()
+    {
+        var challenge = AuthChallenge.Parse("Bearer realm=\"https://auth.example/token\",service=\"registry\",scope=\"repository:a/b:pull,push\"")!;
+
+        Assert.Equal(("Bearer", "https://auth.example/token", "registry", "repository:a/b:pull,push"), (challenge.Scheme, challenge.Realm, challenge.Service, challenge.Scope));
+    }
+
+    /// <summary>Fails any request: proves a code path does not touch the network.</summary>
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"no request expected, got {request.Method} {request.RequestUri}");
+    }
+}
+
+/// <summary>One plain and one htpasswd docker-registry holding the infra fixture's images, pushed by skopeo.</summary>
+public sealed class RegistryClientFixture : IAsyncLifetime
+{
+    private readonly RegistryInfraFixture images = new();
+
+    public RegistryInfraFixture Images => images;
+
+    public DockerRegistryServer Require()
+    {
+        Skip.If(images.Anonymous is null, DockerRegistryServer.MissingReason);
+        Skip.If(Skopeo.Executable is null, Skopeo.MissingReason);
+        return images.Anonymous!;
+    }
+
+    public DockerRegistryServer RequireAuth()
+    {
+        Require();
+        return images.WithAuth!;
+    }
+
+    public ImageReference Ref(DockerRegistryServer registry, string tag) => ImageReference.Parse($"{registry.Host}/nvsdk/test:{tag}");
+
+    public async Task InitializeAsync()
+    {
+        await images.InitializeAsync();
+        if (images.Anonymous is null || Skopeo.Executable is null)
+        {
+            return;
+        }
+
+        foreach (var tag in new[] { RegistryInfraFixture.ImageTag, RegistryInfraFixture.IndexTag })
+        {
+            await Skopeo.CopyToRegistryAsync(images.Layout.Directory, tag, images.Anonymous, "nvsdk/test", tag);
+        }
+
+        await Skopeo.CopyToRegistryAsync(images.Layout.Directory, RegistryInfraFixture.ImageTag, images.WithAuth!, "nvsdk/test", RegistryInfraFixture.ImageTag);
+        using var http = images.Anonymous.CreateClient();
+        await RegistryPush.IndexAsync(http, images.Layout, "nvsdk/test", images.DockerIndex, RegistryInfraFixture.DockerIndexTag);
+    }
+
+    public Task DisposeAsync() => images.DisposeAsync();
+}
