@@ -61,6 +61,11 @@ public sealed class VerifyingStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0; // an empty request says nothing about the end (tar readers make them): not a reason to finish
+        }
+
         var n = inner.Read(buffer);
         Account(buffer[..n]);
         return n;
@@ -68,6 +73,11 @@ public sealed class VerifyingStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Account(buffer.Span[..n]);
         return n;

@@ -19,7 +19,7 @@ internal sealed partial class SafeTreeWriter
         }
 
         EnsureParents(entry, path);
-        if (manifest.TryGet(path, out _) || !pendingLinks.TryAdd(path, (entry, target)))
+        if (manifest.TryGet(path, out _) || !pendingLinks.TryAdd(path, (Archive, entry, target)))
         {
             throw Refuse(entry, "its name is already taken");
         }

@@ -21,18 +21,17 @@ internal sealed partial class SafeTreeWriter
     private const UnixFileMode Exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly string root;
-    private readonly string archive;
     private readonly long compressedSize;
     private readonly UnpackLimits limits;
     private readonly TreeManifest manifest = new();
-    private readonly Dictionary<string, (string Entry, string Target)> pendingLinks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Archive, string Entry, string Target)> pendingLinks = new(StringComparer.Ordinal);
     private long totalBytes;
     private long entries;
 
     public SafeTreeWriter(string root, string archive, long compressedSize, UnpackLimits limits)
     {
         this.root = Path.GetFullPath(root);
-        this.archive = archive;
+        Archive = archive;
         this.compressedSize = Math.Max(1, compressedSize);
         this.limits = limits;
         Directory.CreateDirectory(this.root);
@@ -40,7 +39,14 @@ internal sealed partial class SafeTreeWriter
 
     public long TotalBytes => totalBytes;
 
-    public UnsafeArchiveException Refuse(string entry, string reason) => new(archive, entry, reason);
+    /// <summary>
+    /// The archive that refusals name. One tree can be written from several archives (the layers of an OCI
+    /// image), so the caller switches it as it moves from one to the next; each symlink keeps the name it was
+    /// recorded under, since links are checked only in <see cref="Complete"/>.
+    /// </summary>
+    public string Archive { get; set; }
+
+    public UnsafeArchiveException Refuse(string entry, string reason) => new(Archive, entry, reason);
 
     public void AddDirectory(string entry, string path)
     {
@@ -90,7 +96,7 @@ internal sealed partial class SafeTreeWriter
             File.Delete(target);
             if (existing.Digest != digest)
             {
-                throw new NvsdkException(ErrorCode.InvalidInput, $"{archive}: '{entry}' appears twice with different contents");
+                throw new NvsdkException(ErrorCode.InvalidInput, $"{Archive}: '{entry}' appears twice with different contents");
             }
 
             return;
@@ -164,7 +170,7 @@ internal sealed partial class SafeTreeWriter
     }
 
     /// <summary>Creates missing parent folders; a parent that is a link or a file is refused.</summary>
-    private void EnsureParents(string entry, string path)
+    public void EnsureParents(string entry, string path)
     {
         foreach (var ancestor in ArchivePath.Ancestors(path))
         {
@@ -201,11 +207,11 @@ internal sealed partial class SafeTreeWriter
         var symlinks = pendingLinks.Keys.ToHashSet(StringComparer.Ordinal);
         var targets = pendingLinks.ToDictionary(p => p.Key, p => p.Value.Target, StringComparer.Ordinal);
         var realRoot = Posix.RealPath(root) ?? root;
-        foreach (var (path, (entry, target)) in pendingLinks.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (path, (archive, entry, target)) in pendingLinks.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (ArchivePath.ResolveLinkTarget(path, target, symlinks) is null || ArchivePath.Escapes(path, target, targets))
             {
-                throw Refuse(entry, $"symlink to '{target}' points outside the archive");
+                throw new UnsafeArchiveException(archive, entry, $"symlink to '{target}' points outside the archive");
             }
 
             File.CreateSymbolicLink(Full(path), target);
@@ -213,11 +219,11 @@ internal sealed partial class SafeTreeWriter
         }
 
         // Belt and braces: the kernel's own resolution of every link must stay inside too.
-        foreach (var (path, (entry, target)) in pendingLinks)
+        foreach (var (path, (archive, entry, target)) in pendingLinks)
         {
             if (Posix.RealPath(Full(path)) is { } real && real != realRoot && !real.StartsWith(realRoot + "/", StringComparison.Ordinal))
             {
-                throw Refuse(entry, $"symlink to '{target}' resolves to {real}, outside the archive");
+                throw new UnsafeArchiveException(archive, entry, $"symlink to '{target}' resolves to {real}, outside the archive");
             }
         }
 

@@ -19,6 +19,18 @@ public class VerifyingStreamTests
     }
 
     [Fact]
+    public async Task Read_EmptyBufferMidStream_DoesNotFinish()
+    {
+        using var stream = new VerifyingStream(new MemoryStream(Content), "x", Sha256Digest.Of(Content), Content.Length);
+        Assert.Equal(10, await stream.ReadAsync(new byte[10]));
+        Assert.Equal(0, await stream.ReadAsync(Memory<byte>.Empty));
+        Assert.Equal(0, stream.Read([]));
+        Assert.Null(stream.Digest);
+        await stream.CopyToAsync(Stream.Null);
+        Assert.Equal(Sha256Digest.Of(Content), stream.Digest);
+    }
+
+    [Fact]
     public async Task ReadToEnd_WrongDigest_ThrowsMismatchWithBothDigests()
     {
         var wrong = Sha256Digest.Of([1, 2, 3]);
