@@ -1,13 +1,58 @@
 using System.CommandLine;
+using Nvsdk.Cli.Output;
+using Nvsdk.Core.Oci;
+using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Store;
+using Spectre.Console;
 
 namespace Nvsdk.Cli.Commands;
 
-/// <summary>`nvsdk image export REF DIR`: the image's layers applied in order into a new folder.</summary>
+/// <summary>
+/// `nvsdk image export REF DIR`: the image pulled into the store if needed, then its layers applied in order
+/// into a new folder as `crane export` does (whiteouts and opaque folders honoured, links kept inside).
+/// </summary>
 internal static partial class ImageCommand
 {
     private static Command Export()
     {
-        var command = new Command("export", "Write an image's filesystem, layers applied in order (crane export semantics), into a new folder");
+        var reference = new Argument<string>("reference") { Description = "registry/repository:tag or registry/repository@sha256:…" };
+        var directory = new Argument<string>("directory") { Description = "A new (or empty) folder for the image's file system" };
+        var platform = PlatformOption();
+        var jobs = JobsOption();
+        var command = new Command("export", "Write an image's file system, layers applied in order (crane export semantics), into a new folder");
+        command.Add(reference);
+        command.Add(directory);
+        command.Add(platform);
+        command.Add(jobs);
+        command.SetAction(async (result, ct) =>
+        {
+            var context = CliContext.From(result);
+            var image = ImageReference.Parse(result.GetValue(reference)!);
+            var wanted = result.GetValue(platform) is { } p ? OciPlatforms.Parse(p) : null;
+            var destination = result.GetValue(directory)!;
+            var store = NvsdkStore.Open(context.StoreRoot);
+            using var client = Client(result.GetValue(jobs));
+            var pulled = await FetchProgressView.RunAsync(context, report => store.PullImageAsync(image, wanted, client, report, ct)).ConfigureAwait(false);
+            var exported = await NvsdkStore.ExportImageAsync(pulled.EntryPath, destination, ct).ConfigureAwait(false);
+            var skipped = exported.Skipped.Select(s => s.ToString()).ToList();
+            if (context.Json)
+            {
+                JsonOut.Write(
+                    new JsonImageExport(pulled.Record.Source, $"sha256:{pulled.Record.Sha256}", Path.GetFullPath(destination), exported.Manifest.Count, exported.Manifest.TotalBytes, skipped),
+                    OciCliJsonContext.Default.JsonImageExport);
+            }
+            else if (context.Text)
+            {
+                foreach (var s in skipped)
+                {
+                    Stdout.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(s)}");
+                }
+
+                Stdout.Console.MarkupLine($"[green]exported[/] {Markup.Escape(pulled.Record.Source)} to {Markup.Escape(Path.GetFullPath(destination))}: {exported.Manifest.Count} entries, {Bytes.Human(exported.Manifest.TotalBytes)}");
+            }
+
+            return ExitCodes.Ok;
+        });
         return command;
     }
 }

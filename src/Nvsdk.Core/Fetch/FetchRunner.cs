@@ -19,6 +19,7 @@ public static class FetchRunner
         CancellationToken cancellationToken = default)
     {
         using var downloader = new ArtifactDownloader(options, handler);
+        using var registry = new Oci.Registry.RegistryClient(new Oci.Registry.RegistryClientOptions { Fetch = options }, handler);
         var outcomes = new FetchOutcome[artifacts.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, artifacts.Count), parallel, async (i, ct) =>
@@ -26,7 +27,18 @@ public static class FetchRunner
             var artifact = artifacts[i];
             try
             {
-                var result = await store.EnsureArtifactAsync(artifact, downloader, report, ct).ConfigureAwait(false);
+                ArtifactInstallResult result;
+                if (artifact.Format == Primitives.ArtifactFormat.OciImage)
+                {
+                    var system = Primitives.SystemId.Host is { } host && artifact.Systems.Contains(host) ? host : artifact.Systems[0];
+                    var image = await store.EnsureLockedImageAsync(artifact, system, registry, report, ct).ConfigureAwait(false);
+                    result = new ArtifactInstallResult(image.Record, image.Downloaded, image.EntryPath);
+                }
+                else
+                {
+                    result = await store.EnsureArtifactAsync(artifact, downloader, report, ct).ConfigureAwait(false);
+                }
+
                 outcomes[i] = new FetchOutcome(artifact, result, null);
             }
             catch (NvsdkException e)

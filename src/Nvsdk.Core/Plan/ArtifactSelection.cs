@@ -38,10 +38,6 @@ public static class ArtifactSelection
 
                     skipped.Add(new SkippedArtifact(artifact, "not pinned by sha256; pass --allow-unpinned to fetch it"));
                 }
-                else if (artifact.Format == ArtifactFormat.OciImage)
-                {
-                    skipped.Add(new SkippedArtifact(artifact, "OCI images are not fetched by this version of nvsdk yet"));
-                }
                 else
                 {
                     artifacts.Add(artifact);

@@ -53,6 +53,17 @@ internal sealed class GenerationBuilder(string staging, SystemId system)
     }
 
     /// <summary>The aliases CUDA tools and CMake expect: lib → lib64, targets/&lt;triple&gt;/{include,lib}, lib*.so dev links.</summary>
+    /// <summary>
+    /// A container image's file system (Triton's) is a whole rootfs with its own CUDA: merging it into the SDK
+    /// would clash, so it is linked as images/&lt;component&gt; for `chroot`, bwrap or a runtime to use.
+    /// </summary>
+    public void AddImage(string component, string tree)
+    {
+        var images = Path.Combine(staging, "images");
+        Directory.CreateDirectory(images);
+        File.CreateSymbolicLink(Path.Combine(images, component), tree);
+    }
+
     public void AddStandardLinks()
     {
         Directory.CreateDirectory(Path.Combine(staging, "include"));

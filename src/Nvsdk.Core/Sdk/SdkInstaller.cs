@@ -38,6 +38,7 @@ public static class SdkInstaller
         var downloaded = 0;
         var fromCache = 0;
         using var downloader = new ArtifactDownloader(options);
+        using var registry = new Oci.Registry.RegistryClient(new Oci.Registry.RegistryClientOptions { Fetch = options });
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, trees.Length), parallel, async (i, ct) =>
         {
@@ -52,6 +53,18 @@ public static class SdkInstaller
                     }
 
                     trees[i] = (artifact, cached);
+                    return;
+                }
+
+                if (artifact.Format == ArtifactFormat.OciImage)
+                {
+                    var image = await store.EnsureLockedImageAsync(artifact, selection.System, registry, report, ct).ConfigureAwait(false);
+                    if (image.Downloaded)
+                    {
+                        Interlocked.Increment(ref downloaded);
+                    }
+
+                    trees[i] = (artifact, await store.EnsureImageTreeAsync(artifact, image, m => report?.Invoke(new FetchEvent.Waiting(artifact.Label, m)), ct).ConfigureAwait(false));
                     return;
                 }
 
@@ -135,7 +148,14 @@ public static class SdkInstaller
                 foreach (var (artifact, tree) in trees.OrderBy(t => t.Artifact.Component.Name, StringComparer.Ordinal))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    builder.AddComponent(artifact.Component.Name, tree.EntryPath);
+                    if (artifact.Format == ArtifactFormat.OciImage)
+                    {
+                        builder.AddImage(artifact.Component.Name, tree.EntryPath);
+                    }
+                    else
+                    {
+                        builder.AddComponent(artifact.Component.Name, tree.EntryPath);
+                    }
                 }
 
                 builder.AddStandardLinks();

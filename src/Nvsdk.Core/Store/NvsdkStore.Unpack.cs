@@ -18,7 +18,7 @@ public sealed partial class NvsdkStore
     /// </summary>
     public static string TreeEntryName(Artifact artifact, Sha256Digest archiveDigest)
     {
-        var layout = LayoutRule.For(artifact.Format).Name;
+        var layout = artifact.Format == ArtifactFormat.OciImage ? FlattenVersion : LayoutRule.For(artifact.Format).Name;
         var identity = $"{UnpackVersion}\n{archiveDigest}\n{artifact.Format.ToLockName()}\n{layout}\n";
         return $"{Sha256Digest.Of(Encoding.UTF8.GetBytes(identity)).Short}-{artifact.Component}-{artifact.Version}";
     }
