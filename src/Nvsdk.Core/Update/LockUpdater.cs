@@ -161,21 +161,10 @@ public static partial class LockUpdater
         }
 
         var url = new Uri(sources.GitHubBase, $"NVIDIA/cutlass/archive/refs/tags/{tag}.tar.gz");
-        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            using var verifying = new Fetch.VerifyingStream(body, url.ToString(), null, null, leaveOpen: true);
-            await verifying.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-            var file = $"cutlass-{version}.tar.gz";
-            var artifacts = SystemId.All.Select(s => new ProposedArtifact(s, file, url, verifying.Digest!.Value, verifying.BytesRead, OldSize(component, s))).ToList();
-            return new UpdateProposal(component.Id.Name, component.Version + (pinned ? string.Empty : " (unpinned)"), version, api.ToString(), artifacts);
-        }
+        var (digest, size) = await DownloadDigest.OfAsync(http, url, ct).ConfigureAwait(false);
+        var file = $"cutlass-{version}.tar.gz";
+        var artifacts = SystemId.All.Select(s => new ProposedArtifact(s, file, url, digest, size, OldSize(component, s))).ToList();
+        return new UpdateProposal(component.Id.Name, component.Version + (pinned ? string.Empty : " (unpinned)"), version, api.ToString(), artifacts);
     }
 
     private static async Task<string> GetStringAsync(HttpClient http, Uri url, CancellationToken ct)
@@ -183,7 +172,7 @@ public static partial class LockUpdater
         using var response = await http.GetAsync(url, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
+            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}", null, response.StatusCode);
         }
 
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
