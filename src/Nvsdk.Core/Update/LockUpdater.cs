@@ -11,6 +11,7 @@ namespace Nvsdk.Core.Update;
 /// `nvsdk update`: for each component, ask its source for the newest version that fits the SDK's CUDA major.
 /// cuDNN and cuTENSOR: NVIDIA's redist index → newest redistrib_&lt;ver&gt;.json → the cuda&lt;major&gt; variant per
 /// platform. NCCL: PyPI's JSON API for nvidia-nccl-cu&lt;major&gt; (which also fixes the seed's cu12 wheel).
+/// CUDA (the runfiles) and TensorRT (the tars) are in LockUpdater.Cuda.cs and LockUpdater.TensorRt.cs.
 /// An unreachable or malformed source is reported for its component; the others still update.
 /// </summary>
 public static partial class LockUpdater
@@ -42,11 +43,11 @@ public static partial class LockUpdater
                 {
                     "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
                     "cutlass" => await CutlassAsync(http, sources, component, cancellationToken).ConfigureAwait(false),
+                    "cuda" => await CudaAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
+                    "tensorrt" => await TensorRtAsync(http, sources, lockFile, component, cancellationToken).ConfigureAwait(false),
                     _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
                     _ => throw new UpdateNotSupported(name switch
                     {
-                        "cuda" => "the runfile's sha256 is published nowhere machine-readable; pin a new one by hand or switch to redistrib components",
-                        "tensorrt" => "TensorRT's tar index is not read yet",
                         "tritonserver" => "registry tags are not read yet",
                         _ => "no update source for this component",
                     }),
@@ -60,7 +61,7 @@ public static partial class LockUpdater
                     proposals.Add(proposal);
                 }
             }
-            catch (UpdateNotSupported e)
+            catch (Exception e) when (e is UpdateNotSupported or NothingFits)
             {
                 skipped.Add(new UpdateSkip(name, e.Message));
             }
