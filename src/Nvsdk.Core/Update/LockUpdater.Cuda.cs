@@ -95,7 +95,8 @@ public static partial class LockUpdater
         }
     }
 
-    [GeneratedRegex(@"^redistrib_(\d{1,4}(?:\.\d{1,6}){1,3})\.json$")]
+    /// <summary>redistrib_13.1.1.json; as for cuDNN, a mirror of the index may prefix the product (cuda_redistrib_…).</summary>
+    [GeneratedRegex(@"^(?:cuda_)?redistrib_(\d{1,4}(?:\.\d{1,6}){1,3})\.json$")]
     private static partial Regex CudaManifestName();
 
     [GeneratedRegex(@"^\d{1,6}(?:\.\d{1,6}){1,3}$")]
