@@ -22,7 +22,7 @@ public static class FixtureArchives
         var built = new List<FixtureArtifact>();
         foreach (var system in SystemId.All)
         {
-            var arch = system == SystemId.X86_64Linux ? "x86_64" : "aarch64";
+            var arch = Arch(system);
             var platform = system.NvidiaPlatform;
             byte[] Payload() => FixtureArchives.Payload(payloadBytes, seed + (built.Count * 7919));
 
@@ -32,19 +32,35 @@ public static class FixtureArchives
             var cutensor = $"libcutensor-{platform}-2.4.1.4_cuda13-archive";
             built.Add(await TarXzAsync(dir, "cutensor", "2.4.1.4", system, cutensor + ".tar.xz", cutensor, await FixtureComponents.CutensorAsync(system, Payload())));
 
-            var trt = $"TensorRT-10.15.1.29.Linux.{arch}-gnu.cuda-13.1.tar.gz";
-            built.Add(TarGz(dir, "tensorrt", "10.15.1.29", system, trt, "TensorRT-10.15.1.29", await FixtureComponents.TensorRtAsync(system, Payload())));
+            built.Add(await TensorRtAsync(dir, system, "10.15.1.29", "13.1", Payload()));
 
             var wheel = $"nvidia_nccl_cu12-2.28.9-py3-none-manylinux_2_18_{arch}.whl";
             built.Add(Zip(dir, "nccl", "2.28.9", system, wheel, "wheel", await FixtureComponents.NcclWheelAsync(system, Payload())));
 
-            var run = system == SystemId.X86_64Linux ? "cuda_13.1.0_590.44.01_linux.run" : "cuda_13.1.0_590.44.01_linux_sbsa.run";
-            built.Add(await MakeselfAsync(dir, system, run, await FixtureComponents.CudaRunfileAsync(system, Payload())));
+            built.Add(await CudaRunfileAsync(dir, system, "13.1.0", "590.44.01", Payload()));
         }
 
         built.Add(TarGz(dir, "cutlass", "4.3.3", null, "cutlass-4.3.3.tar.gz", "cutlass-4.3.3", FixtureComponents.Cutlass()));
         return built;
     }
+
+    /// <summary>The CUDA runfile for one system under NVIDIA's name: cuda_&lt;version&gt;_&lt;driver&gt;_linux[_sbsa].run.</summary>
+    public static async Task<FixtureArtifact> CudaRunfileAsync(string dir, SystemId system, string version, string driver, byte[] payload)
+    {
+        Directory.CreateDirectory(dir);
+        var file = $"cuda_{version}_{driver}_linux{(system == SystemId.Aarch64Linux ? "_sbsa" : string.Empty)}.run";
+        return await MakeselfAsync(dir, system, version, file, await FixtureComponents.CudaRunfileAsync(system, payload));
+    }
+
+    /// <summary>TensorRT's tarball for one system: TensorRT-&lt;version&gt;.Linux.&lt;arch&gt;-gnu.cuda-&lt;cuda&gt;.tar.gz, holding TensorRT-&lt;version&gt;/.</summary>
+    public static async Task<FixtureArtifact> TensorRtAsync(string dir, SystemId system, string version, string cuda, byte[] payload)
+    {
+        Directory.CreateDirectory(dir);
+        var file = $"TensorRT-{version}.Linux.{Arch(system)}-gnu.cuda-{cuda}.tar.gz";
+        return TarGz(dir, "tensorrt", version, system, file, $"TensorRT-{version}", await FixtureComponents.TensorRtAsync(system, payload));
+    }
+
+    private static string Arch(SystemId system) => system == SystemId.X86_64Linux ? "x86_64" : "aarch64";
 
     public static byte[] Payload(int bytes, int seed)
     {
@@ -145,13 +161,13 @@ public static class FixtureArchives
     }
 
     /// <summary>A real makeself archive (Debian's makeself), laid out like the CUDA runfile.</summary>
-    private static async Task<FixtureArtifact> MakeselfAsync(string dir, SystemId system, string file, IReadOnlyList<FixtureEntry> entries)
+    private static async Task<FixtureArtifact> MakeselfAsync(string dir, SystemId system, string version, string file, IReadOnlyList<FixtureEntry> entries)
     {
         var content = Path.Combine(dir, file + ".d");
         await Materialize(content, entries);
         await BuildMakeselfAsync(content, Path.Combine(dir, file), "--gzip");
         Directory.Delete(content, recursive: true);
-        return Describe(dir, "cuda", "13.1.0", system, file, "makeself");
+        return Describe(dir, "cuda", version, system, file, "makeself");
     }
 
     public static async Task BuildMakeselfAsync(string contentDir, string output, string compression)

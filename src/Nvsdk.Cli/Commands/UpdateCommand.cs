@@ -65,7 +65,7 @@ internal static class UpdateCommand
         {
             JsonOut.Write(
                 new JsonUpdate(
-                    report.Proposals.Select(p => new JsonUpdateProposal(p.Component, p.OldVersion, p.NewVersion, p.Source, p.Artifacts.Select(a => new JsonUpdateArtifact(a.System.Name, a.FileName, a.Url.ToString(), a.Sha256.Hex, a.Size, a.OldSize)).ToList())).ToList(),
+                    report.Proposals.Select(p => new JsonUpdateProposal(p.Component, p.OldVersion, p.NewVersion, p.Source, p.Artifacts.Select(a => new JsonUpdateArtifact(a.System.Name, a.FileName, a.Url.ToString(), a.Sha256.Hex, a.Size, a.OldSize)).ToList(), p.Notes)).ToList(),
                     report.Skipped.Select(s => new JsonUpdateSkip(s.Component, s.Reason)).ToList()),
                 CliJsonContext.Default.JsonUpdate);
             return;
@@ -89,6 +89,14 @@ internal static class UpdateCommand
         if (report.Proposals.Count > 0)
         {
             Stdout.Console.Write(table);
+        }
+
+        foreach (var p in report.Proposals)
+        {
+            foreach (var note in p.Notes)
+            {
+                Stdout.Console.MarkupLine($"[grey]{Markup.Escape(p.Component)}[/]: {Markup.Escape(note)}");
+            }
         }
 
         foreach (var s in report.Skipped)

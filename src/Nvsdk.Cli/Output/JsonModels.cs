@@ -78,7 +78,7 @@ internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneratio
 
 internal sealed record JsonUpdateArtifact(string System, string File, string Url, string Sha256, long Size, long? OldSize);
 
-internal sealed record JsonUpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<JsonUpdateArtifact> Artifacts);
+internal sealed record JsonUpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<JsonUpdateArtifact> Artifacts, IReadOnlyList<string> Notes);
 
 internal sealed record JsonUpdateSkip(string Component, string Reason);
 

@@ -7,6 +7,7 @@ namespace Nvsdk.Core.Update;
 /// <summary>
 /// Applies update proposals to a lock: new version and artifacts per component; each mirror source keeps its
 /// folder with the new file name (mirrors follow upstream names), upstream becomes the URL the source gave.
+/// A new CUDA toolkit also moves sdk.cuda.
 /// The result must pass the offline checks before it may replace the old lock.
 /// </summary>
 public static class LockEdits
@@ -15,7 +16,10 @@ public static class LockEdits
     {
         var byName = proposals.ToDictionary(p => p.Component, StringComparer.Ordinal);
         var components = lockFile.Components.Select(c => byName.TryGetValue(c.Id.Name, out var p) ? Apply(lockFile, c, p) : c).ToList();
-        var updated = lockFile with { Components = components };
+        // sdk.cuda names the toolkit the SDK is built around (version files, pkg-config, modulefiles): it
+        // follows the cuda component. Updates never leave the major, so every cudaMajor stays right.
+        var cudaVersion = byName.TryGetValue("cuda", out var cuda) ? cuda.NewVersion : lockFile.CudaVersion;
+        var updated = lockFile with { CudaVersion = cudaVersion, Components = components };
         var errors = LockChecker.CheckSemantics(updated, SystemId.All).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
         {

@@ -11,6 +11,7 @@ namespace Nvsdk.Core.Update;
 /// `nvsdk update`: for each component, ask its source for the newest version that fits the SDK's CUDA major.
 /// cuDNN and cuTENSOR: NVIDIA's redist index → newest redistrib_&lt;ver&gt;.json → the cuda&lt;major&gt; variant per
 /// platform. NCCL: PyPI's JSON API for nvidia-nccl-cu&lt;major&gt; (which also fixes the seed's cu12 wheel).
+/// CUDA (the runfiles) and TensorRT (the tars) are in LockUpdater.Cuda.cs and LockUpdater.TensorRt.cs.
 /// An unreachable or malformed source is reported for its component; the others still update.
 /// </summary>
 public static partial class LockUpdater
@@ -43,13 +44,10 @@ public static partial class LockUpdater
                     "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
                     "cutlass" => await CutlassAsync(http, sources, component, cancellationToken).ConfigureAwait(false),
                     "tritonserver" => await TritonAsync(sources, component, major, cancellationToken).ConfigureAwait(false),
+                    "cuda" => await CudaAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
+                    "tensorrt" => await TensorRtAsync(http, sources, lockFile, component, cancellationToken).ConfigureAwait(false),
                     _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
-                    _ => throw new UpdateNotSupported(name switch
-                    {
-                        "cuda" => "the runfile's sha256 is published nowhere machine-readable; pin a new one by hand or switch to redistrib components",
-                        "tensorrt" => "TensorRT's tar index is not read yet",
-                        _ => "no update source for this component",
-                    }),
+                    _ => throw new UpdateNotSupported("no update source for this component"),
                 };
                 if (proposal is null)
                 {
@@ -60,7 +58,7 @@ public static partial class LockUpdater
                     proposals.Add(proposal);
                 }
             }
-            catch (UpdateNotSupported e)
+            catch (Exception e) when (e is UpdateNotSupported or NothingFits)
             {
                 skipped.Add(new UpdateSkip(name, e.Message));
             }
@@ -161,21 +159,10 @@ public static partial class LockUpdater
         }
 
         var url = new Uri(sources.GitHubBase, $"NVIDIA/cutlass/archive/refs/tags/{tag}.tar.gz");
-        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            using var verifying = new Fetch.VerifyingStream(body, url.ToString(), null, null, leaveOpen: true);
-            await verifying.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-            var file = $"cutlass-{version}.tar.gz";
-            var artifacts = SystemId.All.Select(s => new ProposedArtifact(s, file, url, verifying.Digest!.Value, verifying.BytesRead, OldSize(component, s))).ToList();
-            return new UpdateProposal(component.Id.Name, component.Version + (pinned ? string.Empty : " (unpinned)"), version, api.ToString(), artifacts);
-        }
+        var (digest, size) = await DownloadDigest.OfAsync(http, url, ct).ConfigureAwait(false);
+        var file = $"cutlass-{version}.tar.gz";
+        var artifacts = SystemId.All.Select(s => new ProposedArtifact(s, file, url, digest, size, OldSize(component, s))).ToList();
+        return new UpdateProposal(component.Id.Name, component.Version + (pinned ? string.Empty : " (unpinned)"), version, api.ToString(), artifacts);
     }
 
     private static async Task<string> GetStringAsync(HttpClient http, Uri url, CancellationToken ct)
@@ -183,7 +170,7 @@ public static partial class LockUpdater
         using var response = await http.GetAsync(url, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}");
+            throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode}", null, response.StatusCode);
         }
 
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);

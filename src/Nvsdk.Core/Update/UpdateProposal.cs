@@ -3,7 +3,11 @@ using Nvsdk.Core.Primitives;
 namespace Nvsdk.Core.Update;
 
 /// <summary>A newer version of one component, with its artifact per system, ready to go into the lock.</summary>
-public sealed record UpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<ProposedArtifact> Artifacts);
+public sealed record UpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<ProposedArtifact> Artifacts)
+{
+    /// <summary>What the reader should know about the choice: newer releases passed over, and why.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 public sealed record ProposedArtifact(SystemId System, string FileName, Uri Url, Sha256Digest Sha256, long Size, long? OldSize);
 
