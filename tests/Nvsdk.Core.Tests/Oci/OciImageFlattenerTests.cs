@@ -220,13 +220,13 @@ public sealed class OciImageFlattenerTests : IDisposable
     {
         var layers = new[]
         {
-            new OciLayerBuilder().Dir("a/").File("a/plain", "plain").File("a/over", "plain").Write(Blobs, OciMediaTypes.OciLayerTar),
+            new OciLayerBuilder().Dir("a/").File("a/base", "base").File("a/plain", "plain").File("a/over", "plain").Write(Blobs, OciMediaTypes.OciLayerTar),
             new OciLayerBuilder().File("a/gzip", "gzip").File("a/over", "gzip").Write(Blobs, OciMediaTypes.OciLayerGzip),
             new OciLayerBuilder().File("a/zstd", "zstd").Whiteout("a/plain").Write(Blobs, OciMediaTypes.OciLayerZstd),
             new OciLayerBuilder().File("a/docker", "docker").Write(Blobs, OciMediaTypes.DockerLayerGzip),
         };
         await OciImageFlattener.FlattenAsync(layers, Dest);
-        Assert.Equal(["a/", "a/docker = docker", "a/gzip = gzip", "a/over = gzip", "a/zstd = zstd"], await FlattenedTree.ListAsync(Dest));
+        Assert.Equal(["a/", "a/base = base", "a/docker = docker", "a/gzip = gzip", "a/over = gzip", "a/zstd = zstd"], await FlattenedTree.ListAsync(Dest));
     }
 
     [Fact]
