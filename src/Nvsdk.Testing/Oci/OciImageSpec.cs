@@ -39,6 +39,9 @@ public sealed record OciImageSpec(IReadOnlyList<OciLayerSpec> Layers)
 
     public ManifestFormat Format { get; init; } = ManifestFormat.Oci;
 
+    /// <summary>config.Env, e.g. CUDA_VERSION=13.1.0 as NGC images declare it.</summary>
+    public IReadOnlyList<string>? Env { get; init; }
+
     /// <summary>Manifest annotations (OCI only: Docker schema 2 has none).</summary>
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }

@@ -54,7 +54,7 @@ public sealed class OciLayoutBuilder
             config["variant"] = spec.Variant;
         }
 
-        config["config"] = new JsonObject();
+        config["config"] = spec.Env is { } env ? new JsonObject { ["Env"] = new JsonArray([.. env.Select(e => (JsonNode)e)]) } : new JsonObject();
         config["rootfs"] = new JsonObject
         {
             ["type"] = "layers",
