@@ -20,6 +20,9 @@ internal sealed partial class SafeTreeWriter
     private const UnixFileMode FileMode644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
+    /// <summary>Files this large start their writeback at once (small headers are left to the final syncfs).</summary>
+    private const long WritebackThreshold = 1 << 20;
+
     private readonly string root;
     private readonly long compressedSize;
     private readonly UnpackLimits limits;
@@ -136,6 +139,11 @@ internal sealed partial class SafeTreeWriter
                     CheckBudget(entry);
                     hash.AppendData(buffer, 0, n);
                     await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (size >= WritebackThreshold)
+                {
+                    Posix.StartWriteback(output.SafeFileHandle);
                 }
             }
         }
