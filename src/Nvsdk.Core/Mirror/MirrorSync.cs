@@ -36,7 +36,7 @@ public static class MirrorSync
         {
             if (artifact.Format == ArtifactFormat.OciImage)
             {
-                skipped.Add(new Plan.SkippedArtifact(artifact, "OCI images are not mirrored by this version of nvsdk"));
+                skipped.Add(new Plan.SkippedArtifact(artifact, "an OCI image: mirror it registry to registry (nvsdk image pull, then nvsdk image push of the store entry)"));
             }
             else if (!artifact.IsPinned)
             {
