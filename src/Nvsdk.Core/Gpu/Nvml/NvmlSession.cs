@@ -1,3 +1,5 @@
+using Nvsdk.Core.Host.Cdi;
+
 namespace Nvsdk.Core.Gpu.Nvml;
 
 /// <summary>
@@ -36,18 +38,34 @@ public sealed class NvmlSession : IDisposable
 
     /// <summary>
     /// Where libnvidia-ml.so.1 is looked for: the loader's own search first, then, when the host's root is
-    /// mounted elsewhere (a container given `--host-root /host`), the host's usual driver folders under it.
+    /// mounted elsewhere (a container given `--host-root /host`), where the host's linker cache says it is,
+    /// then the usual driver folders of distributions, NixOS and GPU clouds, all under that root.
     /// </summary>
     public static IReadOnlyList<string> LibraryCandidates(string hostRoot = "/")
     {
         var candidates = new List<string> { NvmlLibrary.FileName };
-        if (Path.GetFullPath(hostRoot) != "/")
+        if (Path.GetFullPath(hostRoot) == "/")
         {
-            string[] dirs = ["usr/lib/x86_64-linux-gnu", "usr/lib/aarch64-linux-gnu", "usr/lib64", "usr/lib", "run/opengl-driver/lib", "usr/local/nvidia/lib64"];
-            candidates.AddRange(dirs.Select(d => Path.Combine(hostRoot, d, NvmlLibrary.FileName)));
+            return candidates;
         }
 
-        return candidates;
+        candidates.AddRange(HostLinkerCache(hostRoot).Where(e => e.Name == NvmlLibrary.FileName).Select(e => Path.Join(hostRoot, e.Path)));
+        string[] dirs = ["usr/lib/x86_64-linux-gnu", "usr/lib/aarch64-linux-gnu", "usr/lib64", "usr/lib", "lib/x86_64-linux-gnu", "lib64", "lib", "run/opengl-driver/lib", "usr/local/nvidia/lib64"];
+        candidates.AddRange(dirs.Select(d => Path.Join(hostRoot, d, NvmlLibrary.FileName)));
+        return candidates.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<(string Name, string Path)> HostLinkerCache(string hostRoot)
+    {
+        try
+        {
+            var cache = new FileInfo(Path.Join(hostRoot, "etc/ld.so.cache"));
+            return cache.Exists && cache.Length <= LdCache.MaxBytes ? LdCache.Parse(File.ReadAllBytes(cache.FullName)) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>Opens NVML, or returns null with NVML's name for why not (LIBRARY_NOT_FOUND, DRIVER_NOT_LOADED…).</summary>
