@@ -21,5 +21,6 @@ root.Add(StatusCommand.CreateTop());
 root.Add(SmokeCommand.Create());
 root.Add(BundleCommand.Create());
 root.Add(MirrorCommand.Create());
+root.Add(ExporterCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
