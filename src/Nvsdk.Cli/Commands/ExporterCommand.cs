@@ -47,7 +47,9 @@ internal static class ExporterCommand
             {
                 scraper = new MetricsScraper(gpus, doctor, hostname, Version);
                 var nvml = gpus.Read();
-                var what = nvml.Error is null ? $"{nvml.Gpus.Count} GPU(s), driver {nvml.DriverVersion}" : $"no GPU (NVML {nvml.Error})";
+                var what = nvml.Error is null
+                    ? $"{nvml.Gpus.Count} GPU(s), driver {nvml.DriverVersion}"
+                    : $"no GPU (NVML {nvml.Error}): nvsdk_* series only, nvsdk_gpu_available 0{(gpus is LiveGpuSource ? $"; NVML retried every {LiveGpuSource.RetryPeriod.TotalSeconds:0} s" : string.Empty)}";
                 Log($"serving http://{server.Endpoint}/metrics for {hostname}: {what}");
                 await server.RunAsync(ct).ConfigureAwait(false);
                 Log("stopped");

@@ -4,8 +4,8 @@ namespace Nvsdk.Core.Metrics;
 
 /// <summary>
 /// The live driver through one <see cref="NvmlSession"/> kept open across scrapes. When NVML cannot be
-/// opened (no driver yet: a node whose driver container is still starting) it says why once, tries again
-/// at most every <see cref="RetryPeriod"/>, and says so when it comes up.
+/// opened (no driver yet: a node whose driver container is still starting) its reports carry NVML's reason,
+/// it tries again at most every <see cref="RetryPeriod"/>, and logs one line when NVML comes up.
 /// </summary>
 public sealed class LiveGpuSource : IGpuSource
 {
@@ -24,11 +24,7 @@ public sealed class LiveGpuSource : IGpuSource
         libraryCandidates = NvmlSession.LibraryCandidates(hostRoot);
         this.log = log;
         this.clock = clock ?? TimeProvider.System;
-        TryOpen();
-        if (session is null)
-        {
-            log($"no GPU: NVML {error}; serving nvsdk_* metrics only (nvsdk_gpu_available 0), retrying every {RetryPeriod.TotalSeconds:0} s");
-        }
+        TryOpen(); // a failure is said once, by whoever starts serving (`Read().Error`)
     }
 
     public NvmlReport Read()
