@@ -26,6 +26,7 @@ public sealed class NvmlSession : IDisposable
     private readonly string? nvmlVersion;
     private readonly int? cudaDriverVersion;
     private List<DeviceIdentity> devices = [];
+    private uint? enumeratedCount;
     private bool disposed;
 
     private NvmlSession(NvmlLibrary nvml)
@@ -103,9 +104,10 @@ public sealed class NvmlSession : IDisposable
                 return new NvmlReport { Error = NvmlLibrary.Name(count), DriverVersion = driverVersion, CudaDriverVersion = cudaDriverVersion, NvmlVersion = nvmlVersion };
             }
 
-            if (devices.Count != n)
+            if (enumeratedCount != n)
             {
-                devices = Enumerate(n); // a GPU appeared or fell off the bus: take the handles again
+                devices = Enumerate(n); // first read, or a GPU appeared or fell off the bus: take the handles again
+                enumeratedCount = n;
             }
 
             var gpus = devices.Select(d => ReadGpu(d, readProcesses ? processName ?? (_ => null) : null)).ToList();
