@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests and benchmarks use, if missing: real nginx, makeself, xz, curl,
 # gcc (fixture ELF libraries), cmake + pkgconf (the SDK must satisfy them), lmod (the modulefile),
 # systemd (systemd-analyze verify), dash, python3-jsonschema (the CDI schema), docker-registry (a real OCI
-# registry on loopback) and skopeo (pushes test images to it; the reference pull the benchmarks compare with).
+# registry on loopback), skopeo (pushes test images to it; the reference pull the benchmarks compare with),
+# prometheus (a real Prometheus scrapes the exporter; promtool lints its exposition).
 # Needs root (CI and the dev machines run as root); prints what it does.
 set -euo pipefail
 need=()
@@ -20,6 +21,7 @@ command -v dash >/dev/null 2>&1 || need+=(dash)
 python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
 # s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
 if ! command -v s3rver >/dev/null 2>&1; then
   echo "installing s3rver (npm)"

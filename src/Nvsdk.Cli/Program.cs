@@ -23,5 +23,6 @@ root.Add(BundleCommand.Create());
 root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
+root.Add(ExporterCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

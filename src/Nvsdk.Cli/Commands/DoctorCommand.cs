@@ -53,7 +53,7 @@ internal static class DoctorCommand
     }
 
     /// <summary>The CUDA the SDK pins, when a lock is at hand; doctor works without one.</summary>
-    private static string? RequiredCuda(CliContext context)
+    public static string? RequiredCuda(CliContext context)
     {
         try
         {

@@ -4,22 +4,30 @@ namespace Nvsdk.Core.Gpu.Nvml;
 
 /// <summary>
 /// libnvidia-ml.so.1, loaded at run time (a host without the driver must still get a report, not a crash),
-/// called through unmanaged function pointers: AOT-safe and no global DLL resolver.
+/// called through unmanaged function pointers: AOT-safe and no global DLL resolver. Exports are looked up
+/// once and cached, so a long-lived reader (the exporter) pays for dlsym only on its first scrape.
 /// </summary>
-internal sealed unsafe class NvmlLibrary
+internal sealed unsafe partial class NvmlLibrary
 {
     public const int Success = 0;
     public const int NotSupported = 3;
     public const int InsufficientSize = 7;
 
+    public const string FileName = "libnvidia-ml.so.1";
+
     private readonly nint handle;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, nint> exports = new(StringComparer.Ordinal);
 
     private NvmlLibrary(nint handle) => this.handle = handle;
 
-    public static NvmlLibrary? TryLoad(string name = "libnvidia-ml.so.1") =>
+    public static NvmlLibrary? TryLoad(string name = FileName) =>
         NativeLibrary.TryLoad(name, out var handle) ? new NvmlLibrary(handle) : null;
 
-    private nint Fn(string name) => NativeLibrary.TryGetExport(handle, name, out var f) ? f : 0;
+    /// <summary>The first of <paramref name="candidates"/> (names or paths) that loads.</summary>
+    public static NvmlLibrary? TryLoad(IEnumerable<string> candidates) =>
+        candidates.Select(c => TryLoad(c)).FirstOrDefault(l => l is not null);
+
+    private nint Fn(string name) => exports.GetOrAdd(name, static (n, h) => NativeLibrary.TryGetExport(h, n, out var f) ? f : 0, handle);
 
     public int Init() => Fn("nvmlInit_v2") is var f and not 0 ? ((delegate* unmanaged<int>)f)() : 13;
 

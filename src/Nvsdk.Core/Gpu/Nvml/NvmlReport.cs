@@ -50,6 +50,8 @@ public sealed record GpuReport
 
     public long? MemoryUsedBytes { get; init; }
 
+    public long? MemoryFreeBytes { get; init; }
+
     public int? UtilizationGpu { get; init; }
 
     public int? UtilizationMemory { get; init; }
@@ -61,6 +63,12 @@ public sealed record GpuReport
     public int? MaxMemoryClockMHz { get; init; }
 
     public int? MemoryBusWidthBits { get; init; }
+
+    /// <summary>The N of /dev/nvidiaN (dcgm-exporter's `device` label); null in snapshots recorded before it was read.</summary>
+    public int? MinorNumber { get; init; }
+
+    /// <summary>Clocks, counters and error totals the exporter serves; null in snapshots recorded before they were read.</summary>
+    public GpuTelemetry? Telemetry { get; init; }
 
     public IReadOnlyList<GpuProcess> Processes { get; init; } = [];
 

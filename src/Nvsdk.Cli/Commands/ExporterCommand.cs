@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Reflection;
+using Nvsdk.Core.Gpu.Host;
+using Nvsdk.Core.Metrics;
+
+namespace Nvsdk.Cli.Commands;
+
+/// <summary>
+/// `nvsdk exporter`: Prometheus metrics for this host's GPUs under dcgm-exporter's names, plus nvsdk's own
+/// (doctor's checks, the SDK generation, the driver), served until Ctrl-C or SIGTERM. Without a GPU it still
+/// serves nvsdk's series with `nvsdk_gpu_available 0`. `--from-snapshot` serves a recorded host instead (CI).
+/// </summary>
+internal static class ExporterCommand
+{
+    public const string DefaultListen = "127.0.0.1:9400";
+
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen")
+        {
+            Description = $"HOST:PORT to serve /metrics on (default {DefaultListen}; 0.0.0.0:9400 for every address)",
+            DefaultValueFactory = _ => DefaultListen,
+        };
+        var command = new Command("exporter", "Serve Prometheus metrics (dcgm-exporter names + nvsdk_*) for this host's GPUs on /metrics")
+        {
+            listen,
+            DoctorCommand.HostRoot,
+            DoctorCommand.FromSnapshot,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var context = CliContext.From(result);
+            var address = ListenAddress.Parse(result.GetValue(listen) ?? DefaultListen);
+            void Log(string line)
+            {
+                if (!context.Quiet)
+                {
+                    Console.Error.WriteLine($"nvsdk exporter: {line}");
+                }
+            }
+
+            // Bind first: a port in use is the one line the user sees, before NVML or doctor say anything.
+            MetricsScraper? scraper = null;
+            using var server = MetricsHttpServer.Start(address, () => scraper!.Scrape(), Log);
+            var (gpus, doctor, hostname) = Sources(context, result, Log);
+            using (gpus)
+            {
+                scraper = new MetricsScraper(gpus, doctor, hostname, Version);
+                var nvml = gpus.Read();
+                var what = nvml.Error is null
+                    ? $"{nvml.Gpus.Count} GPU(s), driver {nvml.DriverVersion}"
+                    : $"no GPU (NVML {nvml.Error}): nvsdk_* series only, nvsdk_gpu_available 0{(gpus is LiveGpuSource ? $"; NVML retried every {LiveGpuSource.RetryPeriod.TotalSeconds:0} s" : string.Empty)}";
+                Log($"serving http://{server.Endpoint}/metrics for {hostname}: {what}");
+                await server.RunAsync(ct).ConfigureAwait(false);
+                Log("stopped");
+                return ExitCodes.Ok;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>nvsdk's version as `--version` prints it.</summary>
+    private static string Version =>
+        typeof(ExporterCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>A recorded host (values and verdicts fixed), or the live one (NVML kept open, doctor cached).</summary>
+    private static (IGpuSource Gpus, DoctorCache Doctor, string Hostname) Sources(CliContext context, ParseResult result, Action<string> log)
+    {
+        if (result.GetValue(DoctorCommand.FromSnapshot) is { } file)
+        {
+            var snapshot = SnapshotFile.Read(file);
+            var hostname = snapshot.Hostname ?? Environment.MachineName;
+            return (new SnapshotGpuSource(snapshot.Nvml), new DoctorCache(() => snapshot, TimeSpan.MaxValue), hostname);
+        }
+
+        var hostRoot = result.GetValue(DoctorCommand.HostRoot) ?? "/";
+
+        // In a container given the host's root, the host's store is under it too, unless --root says otherwise.
+        var storeRoot = context.RootOption is null && Path.GetFullPath(hostRoot) != "/" ? Path.Combine(hostRoot, "var/lib/nvsdk") : context.StoreRoot;
+        var requiredCuda = DoctorCommand.RequiredCuda(context);
+        var gpus = new LiveGpuSource(hostRoot, log);
+        var doctor = new DoctorCache(() => HostProbe.Capture(hostRoot, storeRoot, requiredCuda, readNvml: false) with { Nvml = gpus.Read() }, log: log);
+        return (gpus, doctor, LiveHostname(hostRoot));
+    }
+
+    /// <summary>NODE_NAME (the DaemonSet sets it from the node), else the host's /etc/hostname, else this machine's name.</summary>
+    private static string LiveHostname(string hostRoot)
+    {
+        if (Environment.GetEnvironmentVariable("NODE_NAME") is { Length: > 0 } node)
+        {
+            return node;
+        }
+
+        try
+        {
+            var file = Path.Combine(hostRoot, "etc/hostname");
+            if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } name)
+            {
+                return name;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return Environment.MachineName;
+    }
+}

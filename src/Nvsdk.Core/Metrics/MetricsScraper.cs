@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Nvsdk.Core.Metrics;
+
+/// <summary>
+/// One scrape: NVML's values under dcgm-exporter's names, then nvsdk's own series, then how long it took.
+/// Everything slow (opening NVML, taking device handles, running doctor) happened before or happens beside
+/// a scrape, so a scrape is a few dozen NVML reads and some string formatting.
+/// </summary>
+public sealed class MetricsScraper(IGpuSource gpus, DoctorCache? doctor, string hostname, string version)
+{
+    public string Scrape()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var nvml = gpus.Read();
+        var exposition = new Exposition();
+        DcgmGpuMetrics.Write(exposition, nvml.Gpus, hostname);
+        NvsdkMetrics.Write(exposition, version, nvml, doctor?.Current, hostname);
+        var text = new StringBuilder(16 * 1024);
+        using var writer = new StringWriter(text, CultureInfo.InvariantCulture);
+        exposition.WriteTo(writer);
+
+        // Timed after formatting everything else, so the duration covers the whole scrape but this line.
+        var duration = new Exposition();
+        NvsdkMetrics.WriteScrapeDuration(duration, Stopwatch.GetElapsedTime(started));
+        duration.WriteTo(writer);
+        return text.ToString();
+    }
+}
