@@ -12,19 +12,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-4}
 mib=${2:-256}
-scripts/deps.sh
+# On a GPU host without Debian's packages (NVSDK_BENCH_NO_DEPS=1): python3 serves the mirror, out/tools/
+# may carry docker-registry (one static-ish Go binary), and the skopeo half is skipped if skopeo is missing.
+[ -n "${NVSDK_BENCH_NO_DEPS:-}" ] || scripts/deps.sh
 [ -x out/nvsdk ] || scripts/build.sh
+export PATH="$PWD/out/tools:$PATH"
 work=$(mktemp -d /var/tmp/nvsdk-bench.XXXXXX)
 source scripts/lib/nginx.sh
 source scripts/lib/registry.sh
-trap 'stop_nginx; stop_registry; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_nginx; stop_python_mirror; stop_registry; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$work/srv"
 now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "building $count single-block tar.xz archives of ~$mib MiB uncompressed..."
 python3 bench/lib/make_archives.py "$work/srv" "$count" "$mib" --single-block
-start_nginx "$work/srv" "$work/nginx"
+if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+  start_nginx "$work/srv" "$work/nginx"
+else
+  start_python_mirror "$work/srv" "$work/nginx"
+fi
 start_registry "$work/registry"
 sed -i "s/127.0.0.1:PORT/127.0.0.1:$NGINX_PORT/" "$work/srv/bench.lock.json"
 lock="$work/srv/bench.lock.json"
@@ -47,6 +55,8 @@ b_s=$(elapsed "$t0")
 from_cache=$(python3 -c "import json; print(json.load(open('$work/b.json'))['fromCache'])")
 mirror_hits=$(( $(grep -c 'GET /bench' "$work/nginx/access.log" || true) - hits_before ))
 
+c_s=0; d_s=0
+if command -v skopeo >/dev/null 2>&1; then
 echo "building an OCI image of the same trees and pushing it with skopeo..."
 python3 bench/lib/make_oci_layout.py "$work/layout" 1 $(ls -d "$work"/a/store/*-bench*-1.0.* | grep -v '\.tar\.xz$')
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' > "$work/policy.json"
@@ -58,6 +68,9 @@ c_s=$(elapsed "$t0")
 sync; t0=$(now)
 skopeo --policy "$work/policy.json" copy --quiet --src-tls-verify=false "docker://127.0.0.1:$REGISTRY_PORT/bench/sdk:1" "oci:$work/d:1"
 d_s=$(elapsed "$t0")
+else
+  echo "skopeo is not installed: (c) and (d) skipped"
+fi
 
 files=$(find "$work/b/generations/current/" -type f | wc -l)
 printf '\n%d archives, %s MiB unpacked (%d files), single-block xz, %d cores, nginx + docker-registry on loopback\n' "$count" "$((count * mib))" "$files" "$(nproc)"
@@ -66,4 +79,5 @@ printf '(b) install from the binary cache (cold)     %6.2f s   (%s trees from th
 printf '    cache push of those trees (once)         %6.2f s\n' "$push_s"
 printf '(c) nvsdk image pull                         %6.2f s\n' "$c_s"
 printf '(d) skopeo copy docker:// -> oci:            %6.2f s\n' "$d_s"
-printf 'ratio a/b = %.2f (target >= 5)   ratio c/d = %.2f (target <= 1.0)\n' "$(echo "$a_s / $b_s" | bc -l)" "$(echo "$c_s / $d_s" | bc -l)"
+printf 'ratio a/b = %s (target >= 5)\n' "$(ratio "$a_s" "$b_s")"
+[ "$d_s" = 0 ] || printf 'ratio c/d = %s (target <= 1.0)\n' "$(ratio "$c_s" "$d_s")"

@@ -36,3 +36,23 @@ stop_nginx() {
   [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
   NGINX_PID=""
 }
+
+# Where nginx is missing (a bare GPU host): python3's threading HTTP server, its request log in WORKDIR/access.log.
+start_python_mirror() {
+  local dir=$1 work=$2
+  mkdir -p "$work"
+  NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 -m http.server "$NGINX_PORT" --bind 127.0.0.1 --directory "$dir" 2>"$work/access.log" >/dev/null &
+  PYTHON_MIRROR_PID=$!
+  for _ in $(seq 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && return 0
+    sleep 0.1
+  done
+  echo "python3 http.server did not start" >&2
+  return 1
+}
+
+stop_python_mirror() {
+  [ -n "${PYTHON_MIRROR_PID:-}" ] && kill "$PYTHON_MIRROR_PID" 2>/dev/null && wait "$PYTHON_MIRROR_PID" 2>/dev/null
+  PYTHON_MIRROR_PID=""
+}
