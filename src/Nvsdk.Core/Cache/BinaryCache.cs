@@ -126,11 +126,17 @@ public sealed class BinaryCache(RegistryClient client)
                 await using (blob.ConfigureAwait(false))
                 {
                     var counting = new ProgressStream(blob, n => report?.Invoke(new FetchEvent.Progress(what, n, layer.Size)));
-                    var tar = new DecompressionStream(counting, leaveOpen: true);
-                    await using (tar.ConfigureAwait(false))
+                    var zstd = new DecompressionStream(counting, leaveOpen: true);
+                    await using (zstd.ConfigureAwait(false))
                     {
                         var writer = new SafeTreeWriter(staging, tagged.ToString(), layer.Size, new UnpackLimits());
-                        await TarUnpacker.UnpackAsync(tar, writer, LayoutRule.Identity(), ct).ConfigureAwait(false);
+
+                        // Download and zstd on one core; tar, SHA-256 and writes on another.
+                        var ahead = new ReadAheadStream(zstd);
+                        await using (ahead.ConfigureAwait(false))
+                        {
+                            await TarUnpacker.UnpackAsync(ahead, writer, LayoutRule.Identity(), ct).ConfigureAwait(false);
+                        }
 
                         // Read to the end, so the verifying stream checks the layer's digest and size.
                         await counting.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);

@@ -35,7 +35,12 @@ public static class ArchiveUnpacker
                             var decompressed = Decompress(file, name, format == ArtifactFormat.TarXz ? "xz" : "gzip");
                             await using (decompressed.ConfigureAwait(false))
                             {
-                                await TarUnpacker.UnpackAsync(decompressed, writer, layout, cancellationToken).ConfigureAwait(false);
+                                // Decoding on one core, hashing and writing on another.
+                                var ahead = new ReadAheadStream(decompressed);
+                                await using (ahead.ConfigureAwait(false))
+                                {
+                                    await TarUnpacker.UnpackAsync(ahead, writer, layout, cancellationToken).ConfigureAwait(false);
+                                }
                             }
                         }
 
