@@ -19,7 +19,7 @@ http {
   client_body_temp_path $work/cb; proxy_temp_path $work/p; fastcgi_temp_path $work/f;
   uwsgi_temp_path $work/u; scgi_temp_path $work/s;
   default_type application/octet-stream;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { root $dir; } }
+  server { listen 127.0.0.1:$NGINX_PORT; location / { root $dir; autoindex on; } }
 }
 CONF
   nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &

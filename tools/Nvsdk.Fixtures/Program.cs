@@ -5,9 +5,18 @@ using Nvsdk.Testing;
 // Writes NVIDIA-layout fixture archives into DIR and DIR/fixture.lock.json whose sources are
 // BASE_URL/<file> (mirror first, then upstream). Without URLs, the sources are file:// paths into DIR.
 // nvsdk-fixtures fake-host DIR: a fake root built from the real H100 capture (for `nvsdk host plan --root DIR`).
+// nvsdk-fixtures update-sources DIR: NVIDIA/PyPI/GitHub-shaped update sources (real manifests, listings,
+// runfiles, tars) to serve for `nvsdk update` (scripts/update-demo.sh).
 if (args is ["fake-host", var hostDir])
 {
     Console.WriteLine(FakeHostRoot.BuildH100(hostDir));
+    return 0;
+}
+
+if (args is ["update-sources", var sourcesDir])
+{
+    var sources = await FixtureUpdateSources.BuildAsync(Path.GetFullPath(sourcesDir));
+    Console.WriteLine($"update sources in {sources.Root}: CUDA {FixtureUpdateSources.CudaRelease}, TensorRT {FixtureUpdateSources.TensorRtRelease}, cuDNN/cuTENSOR manifests, NCCL (PyPI), CUTLASS (GitHub)");
     return 0;
 }
 

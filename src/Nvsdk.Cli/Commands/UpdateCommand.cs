@@ -76,13 +76,13 @@ internal static class UpdateCommand
             return;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("component", "version", "system", "file", "size", "source");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("component", "version", "system", "file", "sha256", "size", "source");
         foreach (var p in report.Proposals)
         {
             foreach (var a in p.Artifacts.OrderBy(a => a.System.Name, StringComparer.Ordinal))
             {
                 var size = a.OldSize is { } old ? $"{Bytes.Human(old)} → {Bytes.Human(a.Size)}" : Bytes.Human(a.Size);
-                table.AddRow(Markup.Escape(p.Component), Markup.Escape($"{p.OldVersion} → {p.NewVersion}"), a.System.Name, Markup.Escape(a.FileName), Markup.Escape(size), Markup.Escape(new Uri(p.Source).Authority));
+                table.AddRow(Markup.Escape(p.Component), Markup.Escape($"{p.OldVersion} → {p.NewVersion}"), a.System.Name, Markup.Escape(a.FileName), a.Sha256.Hex[..12] + "…", Markup.Escape(size), Markup.Escape(new Uri(p.Source).Authority));
             }
         }
 
