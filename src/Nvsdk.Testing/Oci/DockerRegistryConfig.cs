@@ -26,9 +26,18 @@ internal static class DockerRegistryConfig
     /// check are off so nothing but the tests touches the storage folder; no notifications section, no cache,
     /// so a blob corrupted on disk is served as it is.
     /// </summary>
-    public static string Yaml(string storageDir, int port, string? htpasswdPath, string instance)
+    public static string Yaml(string storageDir, int port, string? htpasswdPath, string instance, RegistryTokenAuth? token = null)
     {
-        var auth = htpasswdPath is null
+        var auth = token is not null
+            ? $"""
+              auth:
+                token:
+                  realm: {token.Realm}
+                  service: {token.Service}
+                  issuer: {token.Issuer}
+                  rootcertbundle: {token.RootCertBundle}
+              """
+            : htpasswdPath is null
             ? string.Empty
             : $"""
               auth:
@@ -63,3 +72,6 @@ internal static class DockerRegistryConfig
             """;
     }
 }
+
+/// <summary>The registry's side of token auth: where tokens come from and whose signatures it accepts.</summary>
+public sealed record RegistryTokenAuth(string Realm, string Service, string Issuer, string RootCertBundle);

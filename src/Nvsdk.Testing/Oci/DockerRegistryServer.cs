@@ -66,7 +66,7 @@ public sealed class DockerRegistryServer : IDisposable
     /// <summary>The registry's recent stderr (warnings and errors), for assertion messages.</summary>
     public string Log => string.Join('\n', log);
 
-    public static async Task<DockerRegistryServer> StartAsync(bool withAuth = false)
+    public static async Task<DockerRegistryServer> StartAsync(bool withAuth = false, RegistryTokenAuth? token = null)
     {
         var executable = Executable ?? throw new InvalidOperationException(MissingReason);
         for (var attempt = 0; ; attempt++)
@@ -82,7 +82,7 @@ public sealed class DockerRegistryServer : IDisposable
 
             var config = root.Combine("config.yml");
             var instance = Guid.NewGuid().ToString("N");
-            await File.WriteAllTextAsync(config, DockerRegistryConfig.Yaml(root.Combine("storage"), port, htpasswd, instance));
+            await File.WriteAllTextAsync(config, DockerRegistryConfig.Yaml(root.Combine("storage"), port, htpasswd, instance, token));
             var log = new ConcurrentQueue<string>();
             var process = ProcessRunner.Start(executable, ["serve", config]);
             Drain(process, log);

@@ -233,3 +233,38 @@ public sealed class RegistryClientFixture : IAsyncLifetime
 
     public Task DisposeAsync() => images.DisposeAsync();
 }
+
+/// <summary>
+/// Bearer-token auth as Docker Hub, NGC and GHCR do it, against docker-registry in `auth: token` mode with a
+/// real token service (JWTs the registry verifies): the client follows the challenge, asks exactly for the
+/// scope it needs, with basic credentials when it has them, and pushes and pulls with the token.
+/// </summary>
+public sealed class RegistryTokenAuthTests
+{
+    [SkippableFact]
+    public async Task PushAndPull_WithBearerTokens_AsksForTheScopesItNeeds()
+    {
+        Skip.If(DockerRegistryServer.Executable is null, DockerRegistryServer.MissingReason);
+        using var tokens = RegistryTokenServer.Start();
+        using var registry = await DockerRegistryServer.StartAsync(token: tokens.RegistryAuth);
+        using var temp = new TempDir("nvsdk-token-");
+        var layout = new OciLayoutBuilder(temp.Combine("layout"));
+        var image = layout.AddImage(new OciImageSpec([new([LayerEntry.File("etc/hello", "token auth\n")])]));
+        layout.Tag("v1", image.Manifest);
+        var reference = ImageReference.Parse($"{registry.Host}/nvsdk/tokened:v1");
+        using var pusher = new RegistryClient(new RegistryClientOptions { Credentials = _ => new CoreCredentials(tokens.Credentials.Username, tokens.Credentials.Password) });
+
+        var pushed = await OciLayoutPusher.PushAsync(layout.Directory, "v1", reference, pusher);
+
+        Assert.Equal(image.Manifest.Digest, $"sha256:{pushed.Pushed.Digest!.Value.Hex}");
+        Assert.Contains(("repository:nvsdk/tokened:pull,push", true), tokens.Requests);
+
+        using var anonymous = new RegistryClient(new RegistryClientOptions { Credentials = _ => null });
+        var pulled = await NvsdkStore.Open(temp.Combine("root")).PullImageAsync(reference, null, anonymous);
+        Assert.Equal(image.Manifest.Digest, $"sha256:{pulled.Record.Sha256}");
+        Assert.Contains(("repository:nvsdk/tokened:pull", false), tokens.Requests);
+
+        var denied = await Assert.ThrowsAsync<RegistryException>(() => anonymous.PushManifestAsync(reference, "v2", File.ReadAllBytes(layout.BlobPath(image.Manifest.Digest)), OciMediaTypes.OciManifest));
+        Assert.Contains("access denied anonymously", denied.Message, StringComparison.Ordinal);
+    }
+}
