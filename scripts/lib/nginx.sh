@@ -33,7 +33,7 @@ CONF
 }
 
 stop_nginx() {
-  [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  if [ -n "${NGINX_PID:-}" ]; then kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null; fi || true
   NGINX_PID=""
 }
 
@@ -53,6 +53,6 @@ start_python_mirror() {
 }
 
 stop_python_mirror() {
-  [ -n "${PYTHON_MIRROR_PID:-}" ] && kill "$PYTHON_MIRROR_PID" 2>/dev/null && wait "$PYTHON_MIRROR_PID" 2>/dev/null
+  if [ -n "${PYTHON_MIRROR_PID:-}" ]; then kill "$PYTHON_MIRROR_PID" 2>/dev/null && wait "$PYTHON_MIRROR_PID" 2>/dev/null; fi || true
   PYTHON_MIRROR_PID=""
 }
