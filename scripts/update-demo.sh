@@ -30,7 +30,7 @@ out/nvsdk mirror sync --to "$work/mirror" --lock "$work/fixtures/fixture.lock.js
 step "nvsdk mirror sync --to $work/mirror   # again: nothing to upload"
 out/nvsdk mirror sync --to "$work/mirror" --lock "$work/fixtures/fixture.lock.json" --root "$work/root"
 if command -v s3rver >/dev/null 2>&1; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   mkdir -p "$work/s3"
   s3rver --directory "$work/s3" --address 127.0.0.1 --port "$port" --configure-bucket nvsdk-mirror --silent >/dev/null 2>&1 &
   s3pid=$!

@@ -1,9 +1,10 @@
 # Sourced by scripts and benchmarks: serve a folder with Debian's nginx on a free loopback port.
 # start_nginx DIR WORKDIR  → sets NGINX_PORT and NGINX_PID; stop_nginx stops it.
+source "$(dirname "${BASH_SOURCE[0]}")/loopback.sh"
 start_nginx() {
   local dir=$1 work=$2
   mkdir -p "$work"
-  NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  NGINX_PORT=$(free_port)
   local user=""
   [ "$(id -u)" = 0 ] && user="user root;" # workers as 'nobody' cannot read a 0700 temp folder
   cat > "$work/nginx.conf" <<CONF
@@ -24,12 +25,7 @@ http {
 CONF
   nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
   NGINX_PID=$!
-  for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && return 0
-    sleep 0.1
-  done
-  echo "nginx did not start: $(cat "$work/error.log" 2>/dev/null)" >&2
-  return 1
+  wait_http "http://127.0.0.1:$NGINX_PORT/" nginx "$work/error.log"
 }
 
 stop_nginx() {
@@ -41,15 +37,10 @@ stop_nginx() {
 start_python_mirror() {
   local dir=$1 work=$2
   mkdir -p "$work"
-  NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  NGINX_PORT=$(free_port)
   python3 -m http.server "$NGINX_PORT" --bind 127.0.0.1 --directory "$dir" 2>"$work/access.log" >/dev/null &
   PYTHON_MIRROR_PID=$!
-  for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && return 0
-    sleep 0.1
-  done
-  echo "python3 http.server did not start" >&2
-  return 1
+  wait_http "http://127.0.0.1:$NGINX_PORT/" "python3 http.server" "$work/access.log"
 }
 
 stop_python_mirror() {

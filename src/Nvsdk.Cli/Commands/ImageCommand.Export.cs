@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Nvsdk.Cli.Output;
-using Nvsdk.Core.Oci;
-using Nvsdk.Core.Oci.Registry;
 using Nvsdk.Core.Store;
 using Spectre.Console;
 
@@ -27,12 +25,9 @@ internal static partial class ImageCommand
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var image = ImageReference.Parse(result.GetValue(reference)!);
-            var wanted = result.GetValue(platform) is { } p ? OciPlatforms.Parse(p) : null;
             var destination = result.GetValue(directory)!;
-            var store = NvsdkStore.Open(context.StoreRoot);
-            using var client = Client(result.GetValue(jobs));
-            var pulled = await FetchProgressView.RunAsync(context, report => store.PullImageAsync(image, wanted, client, report, ct)).ConfigureAwait(false);
+            NvsdkStore.CheckExportDestination(destination); // before a long pull, not after it
+            var (_, pulled) = await PullAsync(result, context, reference, platform, jobs, ct).ConfigureAwait(false);
             var exported = await NvsdkStore.ExportImageAsync(pulled.EntryPath, destination, ct).ConfigureAwait(false);
             var skipped = exported.Skipped.Select(s => s.ToString()).ToList();
             if (context.Json)

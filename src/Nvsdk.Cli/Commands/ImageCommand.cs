@@ -41,11 +41,7 @@ internal static partial class ImageCommand
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var image = ImageReference.Parse(result.GetValue(reference)!);
-            var wanted = result.GetValue(platform) is { } p ? OciPlatforms.Parse(p) : null;
-            var store = NvsdkStore.Open(context.StoreRoot);
-            using var client = Client(result.GetValue(jobs));
-            var pulled = await FetchProgressView.RunAsync(context, report => store.PullImageAsync(image, wanted, client, report, ct)).ConfigureAwait(false);
+            var (image, pulled) = await PullAsync(result, context, reference, platform, jobs, ct).ConfigureAwait(false);
             RenderPull(context, image, pulled);
             return ExitCodes.Ok;
         });
@@ -112,6 +108,18 @@ internal static partial class ImageCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What `pull` and `export` share: the reference and platform checked, then the image in the store.</summary>
+    private static async Task<(ImageReference Image, ImageInstallResult Pulled)> PullAsync(
+        ParseResult result, CliContext context, Argument<string> reference, Option<string?> platform, Option<int> jobs, CancellationToken ct)
+    {
+        var image = ImageReference.Parse(result.GetValue(reference)!);
+        var wanted = result.GetValue(platform) is { } p ? OciPlatforms.Parse(p) : null;
+        var store = NvsdkStore.Open(context.StoreRoot);
+        using var client = Client(result.GetValue(jobs));
+        var pulled = await FetchProgressView.RunAsync(context, report => store.PullImageAsync(image, wanted, client, report, ct)).ConfigureAwait(false);
+        return (image, pulled);
     }
 
     private static RegistryClient Client(int jobs) =>

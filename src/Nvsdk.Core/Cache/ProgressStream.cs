@@ -1,17 +1,9 @@
 namespace Nvsdk.Core.Cache;
 
 /// <summary>A read-through stream that reports the running byte count (progress bars for streamed layers).</summary>
-internal sealed class ProgressStream(Stream inner, Action<long> progress) : Stream
+internal sealed class ProgressStream(Stream inner, Action<long> progress) : Platform.ReadOnlyStream
 {
     private long read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -47,13 +39,4 @@ internal sealed class ProgressStream(Stream inner, Action<long> progress) : Stre
         }
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -259,7 +259,8 @@ public sealed class ArtifactDownloader : IDisposable
     }
 
     /// <summary>Feeds the bytes already on disk into the hash, so a resumed download is verified whole.</summary>
-    private static async Task<long> HashExistingAsync(string partialPath, long length, IncrementalHash hash, CancellationToken cancellationToken)
+    /// <summary>Feeds the first <paramref name="length"/> bytes of a partial download into the hash (resume); returns how many there were.</summary>
+    internal static async Task<long> HashExistingAsync(string partialPath, long length, IncrementalHash hash, CancellationToken cancellationToken)
     {
         var stream = new FileStream(partialPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))

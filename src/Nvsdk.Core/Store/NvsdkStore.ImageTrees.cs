@@ -54,17 +54,8 @@ public sealed partial class NvsdkStore
     /// </summary>
     public static async Task<FlattenResult> ExportImageAsync(string imageEntryPath, string destination, CancellationToken cancellationToken = default)
     {
-        destination = Path.GetFullPath(destination.TrimEnd('/'));
-        if (File.Exists(destination) || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any()))
-        {
-            throw new UsageException($"{destination} exists and is not an empty folder; export into a new folder");
-        }
-
+        destination = CheckExportDestination(destination);
         var parent = Path.GetDirectoryName(destination)!;
-        if (!Directory.Exists(parent))
-        {
-            throw new UsageException($"{parent} does not exist; create it first");
-        }
 
         var staging = Path.Combine(parent, $".{Path.GetFileName(destination)}.nvsdk-export-{Environment.ProcessId}");
         DeleteTree(staging);
@@ -84,6 +75,19 @@ public sealed partial class NvsdkStore
             DeleteTree(staging);
             throw;
         }
+    }
+
+    /// <summary>An export goes into a new or empty folder whose parent exists; returns its full path.</summary>
+    public static string CheckExportDestination(string destination)
+    {
+        destination = Path.GetFullPath(destination.TrimEnd('/'));
+        if (File.Exists(destination) || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any()))
+        {
+            throw new UsageException($"{destination} exists and is not an empty folder; export into a new folder");
+        }
+
+        var parent = Path.GetDirectoryName(destination)!;
+        return Directory.Exists(parent) ? destination : throw new UsageException($"{parent} does not exist; create it first");
     }
 
     private static Task<FlattenResult> FlattenAsync(string imageEntryPath, string destination, CancellationToken cancellationToken)

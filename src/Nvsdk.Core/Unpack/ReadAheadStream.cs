@@ -11,7 +11,7 @@ namespace Nvsdk.Core.Unpack;
 /// corrupt block) reach the reader at the point it would have read them. Dispose stops and awaits the
 /// background task, so the source is free to be used again afterwards.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : Platform.ReadOnlyStream
 {
     private const int ChunkSize = 1 << 20;
 
@@ -32,20 +32,6 @@ internal sealed class ReadAheadStream : Stream
             FullMode = BoundedChannelFullMode.Wait,
         });
         producer = Task.Run(() => PumpAsync(source));
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     private async Task PumpAsync(Stream source)
@@ -137,16 +123,6 @@ internal sealed class ReadAheadStream : Stream
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -98,7 +98,7 @@ public sealed partial class RegistryClient
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (existing > 0)
         {
-            existing = await HashPrefixAsync(partialPath, existing, hash, cancellationToken).ConfigureAwait(false);
+            existing = await ArtifactDownloader.HashExistingAsync(partialPath, existing, hash, cancellationToken).ConfigureAwait(false);
         }
 
         var body = existing == blob.Size
@@ -194,36 +194,6 @@ public sealed partial class RegistryClient
         blob.Digest.StartsWith("sha256:", StringComparison.Ordinal) && Sha256Digest.TryParse(blob.Digest, out var digest)
             ? digest
             : throw new RegistryException($"{image}: '{blob.Digest}' is not a sha256 digest; nvsdk verifies every blob by sha256");
-
-    private static async Task<long> HashPrefixAsync(string path, long length, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (input.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                long done = 0;
-                while (done < length)
-                {
-                    var n = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, length - done)), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    hash.AppendData(buffer, 0, n);
-                    done += n;
-                }
-
-                return done;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
 
     /// <summary>A response body that disposes its response with it, and says whether a Range was ignored.</summary>
     private sealed class ResumedBody(Stream inner, HttpResponseMessage response, bool fromStart) : OwningStream(inner, response)
