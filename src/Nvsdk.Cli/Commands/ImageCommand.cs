@@ -22,6 +22,8 @@ internal static partial class ImageCommand
         command.Add(Export());
         command.Add(Tags());
         command.Add(Push());
+        command.Add(List());
+        command.Add(Remove());
         return command;
     }
 
@@ -103,6 +105,58 @@ internal static partial class ImageCommand
             else if (context.Text)
             {
                 Stdout.Console.MarkupLine($"[green]pushed[/] {Markup.Escape(pushed.Pushed.ToString())} ({pushed.BlobsUploaded} blobs uploaded, {pushed.BlobsPresent} already there)");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "The pulled images in the store (kept by gc until `image rm`)");
+        command.SetAction(result =>
+        {
+            var context = CliContext.From(result);
+            var images = NvsdkStore.OpenReadOnly(context.StoreRoot).ListImages();
+            if (context.Json)
+            {
+                JsonOut.Write(new JsonImageList(images.Select(r => new JsonImageListed(r.File, r.Source, $"sha256:{r.Sha256}", r.Name, r.Size, r.RegisteredAt)).ToList()), OciCliJsonContext.Default.JsonImageList);
+            }
+            else if (context.Text)
+            {
+                var table = new Table().Border(TableBorder.Rounded).AddColumns("reference", "digest", "size", "entry");
+                foreach (var r in images)
+                {
+                    table.AddRow(Markup.Escape(r.File), r.Sha256[..12] + "…", Bytes.Human(r.Size), Markup.Escape(r.Name));
+                }
+
+                Stdout.Console.Write(table);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var what = new Argument<string[]>("images") { Description = "References (as pulled, or @sha256:…) or store entry names", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("rm", "Stop keeping pulled images; `nvsdk store gc` then frees them (unless a generation uses them)");
+        command.Add(what);
+        command.SetAction(result =>
+        {
+            var context = CliContext.From(result);
+            var store = NvsdkStore.Open(context.StoreRoot);
+            foreach (var item in result.GetValue(what)!)
+            {
+                foreach (var r in store.ForgetImages(item))
+                {
+                    if (context.Text)
+                    {
+                        Stdout.Console.MarkupLine($"[green]released[/] {Markup.Escape(r.File)} ({Markup.Escape(r.Name)}); `nvsdk store gc` frees {Bytes.Human(r.Size)}");
+                    }
+                }
             }
 
             return ExitCodes.Ok;

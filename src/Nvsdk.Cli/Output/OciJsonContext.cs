@@ -11,6 +11,7 @@ namespace Nvsdk.Cli.Output;
 [JsonSerializable(typeof(JsonImageExport))]
 [JsonSerializable(typeof(JsonImageTags))]
 [JsonSerializable(typeof(JsonImagePush))]
+[JsonSerializable(typeof(JsonImageList))]
 [JsonSerializable(typeof(JsonCacheKeygen))]
 [JsonSerializable(typeof(JsonCachePush))]
 [JsonSerializable(typeof(JsonCachePull))]
@@ -33,6 +34,10 @@ internal sealed record JsonImagePull(
 internal sealed record JsonImageExport(string Reference, string ManifestDigest, string Directory, int Files, long Bytes, IReadOnlyList<string> Skipped);
 
 internal sealed record JsonImageTags(string Repository, IReadOnlyList<string> Tags);
+
+internal sealed record JsonImageList(IReadOnlyList<JsonImageListed> Images);
+
+internal sealed record JsonImageListed(string Reference, string Pinned, string ManifestDigest, string Entry, long Size, DateTimeOffset PulledAt);
 
 internal sealed record JsonImagePush(string Reference, string Digest, string MediaType, int BlobsUploaded, int BlobsPresent);
 

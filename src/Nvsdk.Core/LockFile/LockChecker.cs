@@ -150,6 +150,10 @@ public static class LockChecker
             {
                 yield return Error("url", $"{path}.url", $"the URL does not end in the artifact's file name {artifact.FileName}");
             }
+            else if (isImage && ImageUrlProblem(source.Url, artifact) is { } problem)
+            {
+                yield return Error("url", $"{path}.url", problem);
+            }
 
             if (source.Url.Scheme == "http" && !source.Url.IsLoopback)
             {
@@ -161,6 +165,22 @@ public static class LockChecker
                 yield return Error("duplicate", $"{path}.url", $"the same URL is listed at {seenUrls[source.Url.AbsoluteUri]}");
             }
         }
+    }
+
+    /// <summary>
+    /// An image source must be a valid reference, and a digest it names must be the one the lock pins (the
+    /// platform manifest's), or the pin and the source disagree about what is installed.
+    /// </summary>
+    private static string? ImageUrlProblem(Uri url, Artifact artifact)
+    {
+        if (!Oci.Registry.ImageReference.TryParse(url.OriginalString, out var reference, out var problem))
+        {
+            return $"not an image reference: {problem}";
+        }
+
+        return reference.Digest is { } named && artifact.Sha256 is { } pinned && named != pinned
+            ? $"the reference names sha256:{named.Hex} but the artifact pins sha256:{pinned.Hex}"
+            : null;
     }
 
     /// <summary>

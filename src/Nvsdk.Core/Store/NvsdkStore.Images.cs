@@ -138,6 +138,32 @@ public sealed partial class NvsdkStore
         await File.WriteAllBytesAsync(Path.Combine(staging, "index.json"), Encoding.UTF8.GetBytes(index.ToJsonString()), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Pulled images (kept as gc roots), newest registration last.</summary>
+    public IReadOnlyList<StoreEntryRecord> ListImages() =>
+        List().Where(r => r.Kind == EntryKinds.Image).OrderBy(r => r.RegisteredAt).ToList();
+
+    /// <summary>
+    /// Lets gc take the images <paramref name="what"/> names (an entry name, or the reference it was pulled as,
+    /// with or without the digest). The entries stay until `store gc`, and stay for good if a generation uses them.
+    /// </summary>
+    public IReadOnlyList<StoreEntryRecord> ForgetImages(string what)
+    {
+        var matches = ListImages().Where(r => r.Name == what || r.File == what || r.Source == what || Names(r, what)).ToList();
+        if (matches.Count == 0)
+        {
+            throw new Errors.UsageException($"no pulled image is '{what}'; see `nvsdk image list`");
+        }
+
+        var path = Path.Combine(Layout.RootsDir, ImageRootsFile);
+        var keep = (File.Exists(path) ? File.ReadAllLines(path) : []).Where(l => matches.All(m => m.Name != l.Trim()) && l.Trim().Length > 0).ToList();
+        WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(keep.Count == 0 ? string.Empty : string.Join('\n', keep) + "\n"));
+        return matches;
+
+        static bool Names(StoreEntryRecord record, string text) =>
+            ImageReference.TryParse(text, out var reference, out _)
+            && (record.File == reference.ToString() || (reference.Digest is { } d && d.Hex == record.Sha256));
+    }
+
     /// <summary>Adds an entry name to a roots/ file (gc keeps what roots/ lists), once.</summary>
     internal void AddRoot(string file, string entryName)
     {

@@ -366,6 +366,19 @@ public sealed class LockCheckerTests
         AssertSingleError(report, "url", A0 + ".sources[0].url");
     }
 
+    [Theory]
+    [InlineData("docker://nvcr.io/Nvidia/tritonserver:25.12")]
+    [InlineData("docker://nvcr.io/nvidia/tritonserver@sha256:0000000000000000000000000000000000000000000000000000000000000001")]
+    public void Check_OciImageWithBadOrDisagreeingReference_ReportsUrl(string url)
+    {
+        var root = LockJson.Valid();
+        ReplaceWithImage(root, url);
+
+        var report = Check(root);
+
+        AssertSingleError(report, "url", A0 + ".sources[0].url");
+    }
+
     [Fact]
     public void Check_OciImageWithDockerReference_Passes()
     {

@@ -39,6 +39,28 @@ public sealed class RegistryClientTests(RegistryClientFixture fixture) : IClassF
     }
 
     [SkippableFact]
+    public async Task PulledImage_IsKeptByGc_UntilForgotten()
+    {
+        var registry = fixture.Require();
+        using var root = new TempDir("nvsdk-oci-");
+        var store = NvsdkStore.Open(root.Path);
+        using var client = new RegistryClient();
+        var reference = fixture.Ref(registry, "v1");
+        var pulled = await store.PullImageAsync(reference, null, client);
+
+        await store.CollectGarbageAsync(dryRun: false);
+        Assert.Single(store.ListImages());
+
+        var forgotten = store.ForgetImages(reference.ToString());
+        await store.CollectGarbageAsync(dryRun: false);
+
+        Assert.Equal(pulled.Record.Name, Assert.Single(forgotten).Name);
+        Assert.Empty(store.ListImages());
+        Assert.False(Directory.Exists(pulled.EntryPath));
+        Assert.Throws<UsageException>(() => store.ForgetImages(reference.ToString()));
+    }
+
+    [SkippableFact]
     public async Task Pull_DockerManifestList_Works()
     {
         var registry = fixture.Require();
