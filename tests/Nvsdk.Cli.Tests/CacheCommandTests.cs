@@ -80,6 +80,21 @@ public sealed class CacheCommandTests(CacheFixture fixture) : IClassFixture<Cach
         Assert.True((int)json["downloaded"]! > 0);
     }
 
+    [Fact]
+    public async Task Install_CacheUnreachable_FallsBackToTheMirror()
+    {
+        using var temp = new TempDir("nvsdk-cache-cli-");
+        var root = temp.Combine("fresh");
+        (await Nvsdk.RunAsync("cache", "keygen", "any-1", "--out", temp.Path)).Ok();
+        (await Nvsdk.RunAsync("cache", "use", $"127.0.0.1:{LoopbackProcess.FreePort()}/gone", "--trusted-key", temp.Combine("any-1.pub"), "--root", root)).Ok();
+
+        var install = await Nvsdk.RunAsync("install", "--lock", fixture.Lock, "--root", root, "--retries", "1");
+
+        install.Ok();
+        Assert.Contains("is unreachable, not asking it again", install.Stderr, StringComparison.Ordinal);
+        Assert.Contains("installed generation 1", install.Stdout, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task CachePush_Twice_UploadsNothingTheSecondTime()
     {

@@ -15,6 +15,9 @@ public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageRefere
 {
     private readonly BinaryCache cache = new(client);
 
+    /// <summary>Caches that did not answer: asked once per install, not once per artifact.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ImageReference, string> down = new();
+
     public IReadOnlyList<ImageReference> Caches => caches;
 
     public static CacheSource? FromSettings(CacheSettings settings, RegistryClient client) =>
@@ -32,11 +35,24 @@ public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageRefere
         var name = NvsdkStore.TreeEntryName(artifact, digest);
         foreach (var repository in caches)
         {
+            if (down.ContainsKey(repository))
+            {
+                continue;
+            }
+
             try
             {
                 if (await cache.TryPullAsync(store, name, repository, trusted, report, cancellationToken).ConfigureAwait(false) is { } tree)
                 {
                     return tree;
+                }
+            }
+            catch (RegistryException e) when (e.Status is null)
+            {
+                // Unreachable (connection, DNS, stall): say it once and stop asking it for this install.
+                if (down.TryAdd(repository, e.Message))
+                {
+                    report?.Invoke(new FetchEvent.SourceFailed(artifact.Label, client.ApiBase(repository), $"cache {repository} is unreachable, not asking it again: {e.Message}", false));
                 }
             }
             catch (NvsdkException e) when (e is RegistryException or CacheTrustException or DigestMismatchException or SizeMismatchException or UnsafeArchiveException or TruncatedStreamException)
