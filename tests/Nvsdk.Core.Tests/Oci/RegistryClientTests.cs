@@ -123,6 +123,31 @@ public sealed class RegistryClientTests(RegistryClientFixture fixture) : IClassF
     }
 
     [SkippableFact]
+    public async Task Pull_WithACredentialHelper_FromTheAuthFile()
+    {
+        var registry = fixture.RequireAuth();
+        using var temp = new TempDir("nvsdk-oci-");
+        var helper = temp.Combine("bin", "docker-credential-nvsdktest");
+        Directory.CreateDirectory(temp.Combine("bin"));
+        File.WriteAllText(helper, $$"""
+            #!/bin/sh
+            read host
+            [ "$host" = "{{registry.Host}}" ] || exit 1
+            printf '{"ServerURL":"%s","Username":"{{registry.Username}}","Secret":"{{registry.Password}}"}' "$host"
+            """);
+        File.SetUnixFileMode(helper, (UnixFileMode)0b111_101_101);
+        Environment.SetEnvironmentVariable("PATH", temp.Combine("bin") + ":" + Environment.GetEnvironmentVariable("PATH"));
+        var authFile = temp.Combine("config.json");
+        File.WriteAllText(authFile, $$"""{ "auths": {}, "credHelpers": { "{{registry.Host}}": "nvsdktest" } }""");
+
+        Assert.Equal(registry.Username, CoreCredentials.FromAuthFile(authFile, registry.Host)?.Username);
+        Assert.Null(CoreCredentials.FromAuthFile(authFile, "other.example:5000"));
+        using var client = new RegistryClient(new RegistryClientOptions { Credentials = r => CoreCredentials.FromAuthFile(authFile, r) });
+        var pulled = await NvsdkStore.Open(temp.Combine("root")).PullImageAsync(ImageReference.Parse($"{registry.Host}/nvsdk/test:v1"), null, client);
+        Assert.Equal(fixture.Images.Amd64.Manifest.Digest, $"sha256:{pulled.Record.Sha256}");
+    }
+
+    [SkippableFact]
     public async Task Pull_CorruptBlobInTheRegistry_FailsNamingIt_AndRegistersNothing()
     {
         var registry = fixture.Require();

@@ -56,7 +56,10 @@ public sealed record RegistryCredentials(string Username, string Password)
             "config.json");
     }
 
-    /// <summary>Reads `auths.&lt;registry&gt;.auth` (base64 of user:password); credential helpers are not run.</summary>
+    /// <summary>
+    /// From one auth file: a credential helper named for this registry (`credHelpers`) or for all
+    /// (`credsStore`) first, as Docker does, then `auths.&lt;registry&gt;.auth` (base64 of user:password).
+    /// </summary>
     internal static RegistryCredentials? FromAuthFile(string file, string registry)
     {
         try
@@ -67,7 +70,16 @@ public sealed record RegistryCredentials(string Username, string Password)
             }
 
             using var json = JsonDocument.Parse(File.ReadAllBytes(file));
-            if (!json.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
+            var root = json.RootElement;
+            var helper = root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object && helpers.TryGetProperty(registry, out var named)
+                ? named.GetString()
+                : root.TryGetProperty("credsStore", out var store) ? store.GetString() : null;
+            if (!string.IsNullOrEmpty(helper) && CredentialHelper.Get(helper, registry) is { } fromHelper)
+            {
+                return fromHelper;
+            }
+
+            if (!root.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
