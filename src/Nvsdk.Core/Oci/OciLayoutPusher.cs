@@ -22,10 +22,10 @@ public static class OciLayoutPusher
         var index = Read(layout, Path.Combine(layout, "index.json"), OciJsonContext.Default.OciIndex);
         var candidates = refName is null
             ? index.Manifests
-            : index.Manifests.Where(m => m.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") == refName).ToList();
+            : index.Manifests.Where(m => m.Annotations?.GetValueOrDefault(OciMediaTypes.RefNameAnnotation) == refName).ToList();
         if (candidates.Count != 1)
         {
-            var names = index.Manifests.Select(m => m.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") ?? m.Digest);
+            var names = index.Manifests.Select(m => m.Annotations?.GetValueOrDefault(OciMediaTypes.RefNameAnnotation) ?? m.Digest);
             throw new UsageException(
                 candidates.Count == 0
                     ? $"{layout} has no image named '{refName}'; it has: {string.Join(", ", names)}"

@@ -16,6 +16,12 @@ public static class OciMediaTypes
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
+    /// <summary>Not in the Docker spec, but containers/image and the registry accept it for uncompressed layers.</summary>
+    public const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+
+    /// <summary>The annotation an OCI layout's index.json names a tag with.</summary>
+    public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+
     /// <summary>What a pull asks for: both single-image manifests and both kinds of multi-platform lists.</summary>
     public static readonly string[] AcceptedManifests = [OciIndex, DockerManifestList, OciManifest, DockerManifest];
 

@@ -121,7 +121,7 @@ public sealed partial class NvsdkStore
             ["size"] = resolved.Manifest.Bytes.Length,
             ["annotations"] = new JsonObject
             {
-                ["org.opencontainers.image.ref.name"] = resolved.Image.Tag ?? resolved.Manifest.Digest.Short,
+                [OciMediaTypes.RefNameAnnotation] = resolved.Image.Tag ?? resolved.Manifest.Digest.Short,
                 ["io.nvsdk.image.ref"] = resolved.Image.ToString(),
             },
         };

@@ -1,3 +1,4 @@
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.IO.Compression;
 
 namespace Nvsdk.Testing.Oci;

@@ -1,3 +1,4 @@
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.Text;
 using System.Text.Json.Nodes;
 

@@ -1,3 +1,4 @@
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.Globalization;
 using System.Text.Json.Nodes;
 

@@ -7,7 +7,6 @@ using Nvsdk.Testing;
 using Nvsdk.Testing.Oci;
 using CoreCredentials = Nvsdk.Core.Oci.Registry.RegistryCredentials;
 using OciDescriptor = Nvsdk.Core.Oci.OciDescriptor;
-using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
 namespace Nvsdk.Core.Tests.Oci;
 

@@ -1,3 +1,4 @@
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.Formats.Tar;
 using System.Net;
 using System.Net.Http.Headers;
