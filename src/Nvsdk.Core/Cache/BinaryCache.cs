@@ -4,6 +4,7 @@ using Nvsdk.Core.Errors;
 using Nvsdk.Core.Fetch;
 using Nvsdk.Core.Oci;
 using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Platform;
 using Nvsdk.Core.Primitives;
 using Nvsdk.Core.Store;
 using Nvsdk.Core.Unpack;

@@ -1,5 +1,5 @@
-using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.IO.Compression;
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
 namespace Nvsdk.Testing.Oci;
 

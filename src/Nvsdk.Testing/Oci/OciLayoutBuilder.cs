@@ -1,6 +1,8 @@
-using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Nvsdk.Core.Platform;
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
 namespace Nvsdk.Testing.Oci;
 
@@ -158,18 +160,20 @@ public sealed class OciLayoutBuilder
         {
             string diffId, digest;
             long size;
+            using var tarHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var blobHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var file = File.Create(blobPath))
-            using (var compressed = new HashingWriteStream(file))
+            using (var compressed = new HashingWriteStream(file, blobHash))
             {
                 using (var compressor = LayerCodec.Compressor(compressed, spec.Compression))
-                using (var tar = new HashingWriteStream(compressor))
+                using (var tar = new HashingWriteStream(compressor, tarHash))
                 {
                     LayerTarWriter.WriteTar(spec.Entries, spec.TarFormat, tar);
-                    diffId = tar.Digest;
+                    diffId = "sha256:" + Convert.ToHexStringLower(tarHash.GetCurrentHash());
                 }
 
-                digest = compressed.Digest;
-                size = compressed.BytesWritten;
+                digest = "sha256:" + Convert.ToHexStringLower(blobHash.GetCurrentHash());
+                size = compressed.Written;
             }
 
             File.Move(blobPath, BlobPath(digest), overwrite: true);

@@ -1,6 +1,6 @@
-using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
 namespace Nvsdk.Testing.Oci;
 

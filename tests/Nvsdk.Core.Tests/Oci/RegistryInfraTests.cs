@@ -1,9 +1,9 @@
-using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 using System.Formats.Tar;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Nvsdk.Testing.Oci;
+using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
 namespace Nvsdk.Core.Tests.Oci;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Nvsdk.Core.Cache;
+namespace Nvsdk.Core.Platform;
 
 /// <summary>A write-through stream that hashes and counts what passes, so a layer's digest costs no second read.</summary>
 internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
