@@ -1,10 +1,8 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text;
 using Nvsdk.Core.Oci;
 using Nvsdk.Core.Oci.Layers;
 using Nvsdk.Core.Primitives;
-using ZstdSharp;
 
 namespace Nvsdk.Testing;
 
@@ -84,8 +82,10 @@ public sealed class OciLayerBuilder
         return this;
     }
 
-    private static Stream Compress(Stream file, string mediaType) =>
-        mediaType.EndsWith("zstd", StringComparison.Ordinal) ? new CompressionStream(file, level: 3, leaveOpen: true)
-        : mediaType.EndsWith("gzip", StringComparison.Ordinal) ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true)
-        : file; // plain: disposing it early is harmless, the file is closed twice
+    /// <summary>By the media type's suffix, so unknown and non-distributable types get bytes too (anything else: plain).</summary>
+    private static Stream Compress(Stream file, string mediaType) => Oci.LayerCodec.Compressor(
+        file,
+        mediaType.EndsWith("zstd", StringComparison.Ordinal) ? Oci.LayerCompression.Zstd
+        : mediaType.EndsWith("gzip", StringComparison.Ordinal) ? Oci.LayerCompression.Gzip
+        : Oci.LayerCompression.None);
 }
