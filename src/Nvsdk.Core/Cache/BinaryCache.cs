@@ -186,16 +186,10 @@ public sealed class BinaryCache(RegistryClient client)
 
     private async Task<CacheEntryConfig> ReadConfigAsync(ImageReference tagged, OciManifest manifest, CancellationToken cancellationToken)
     {
-        if (manifest.Config.Size > 1 << 20)
-        {
-            throw new RegistryException($"{tagged}: the cache entry's config is {manifest.Config.Size} bytes; refusing it");
-        }
-
-        using var buffer = new MemoryStream();
-        await client.CopyBlobAsync(tagged, manifest.Config, buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = await client.ReadSmallBlobAsync(tagged, manifest.Config, 1 << 20, "the cache entry's config", cancellationToken).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize(buffer.ToArray(), CacheJsonContext.Default.CacheEntryConfig)
+            return JsonSerializer.Deserialize(bytes, CacheJsonContext.Default.CacheEntryConfig)
                 ?? throw new JsonException("null");
         }
         catch (JsonException e)

@@ -108,16 +108,20 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>Reads an image's config blob (small; verified like every blob).</summary>
-    public async Task<OciImageConfig> GetConfigAsync(ImageReference image, OciManifest manifest, CancellationToken cancellationToken = default)
+    public async Task<OciImageConfig> GetConfigAsync(ImageReference image, OciManifest manifest, CancellationToken cancellationToken = default) =>
+        Deserialize(image, await ReadSmallBlobAsync(image, manifest.Config, options.MaxManifestBytes, "the image config", cancellationToken).ConfigureAwait(false), OciJsonContext.Default.OciImageConfig);
+
+    /// <summary>A config-sized blob, verified, in memory; larger than <paramref name="max"/> bytes is refused before any is read.</summary>
+    internal async Task<byte[]> ReadSmallBlobAsync(ImageReference image, OciDescriptor blob, long max, string what, CancellationToken cancellationToken)
     {
-        if (manifest.Config.Size > options.MaxManifestBytes)
+        if (blob.Size > max)
         {
-            throw new RegistryException($"{image}: the image config is {manifest.Config.Size} bytes; refusing to read it into memory");
+            throw new RegistryException($"{image}: {what} is {blob.Size} bytes; refusing to read it into memory");
         }
 
         using var buffer = new MemoryStream();
-        await CopyBlobAsync(image, manifest.Config, buffer, cancellationToken).ConfigureAwait(false);
-        return Deserialize(image, buffer.ToArray(), OciJsonContext.Default.OciImageConfig);
+        await CopyBlobAsync(image, blob, buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
     }
 
     internal static OciManifest ParseManifest(ImageReference image, ManifestResponse manifest)
