@@ -5,7 +5,7 @@
 # Everything goes to a temporary folder that is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh demo
 scripts/build.sh
 work=$(mktemp -d)
 source scripts/lib/nginx.sh

@@ -1,35 +1,56 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and benchmarks use, if missing: real nginx, makeself, xz, curl,
-# gcc (fixture ELF libraries), cmake + pkgconf (the SDK must satisfy them), lmod (the modulefile),
-# systemd (systemd-analyze verify), dash, python3-jsonschema (the CDI schema), docker-registry (a real OCI
-# registry on loopback), skopeo (pushes test images to it; the reference pull the benchmarks compare with),
-# prometheus (a real Prometheus scrapes the exporter; promtool lints its exposition).
-# Needs root (CI and the dev machines run as root); prints what it does.
+# Installs the Debian packages nvsdk's scripts use, if missing, and prints what it does.
+#   scripts/deps.sh demo   what scripts/demo.sh uses: nginx, makeself, xz, gcc, pkgconf (nothing test-only)
+#   scripts/deps.sh test   (the default) also what the tests drive: cmake (the SDK must satisfy it), lmod (the
+#                          modulefile), systemd (systemd-analyze verify), dash, docker-registry + skopeo (a real
+#                          OCI registry on loopback), prometheus (scrapes the exporter; promtool lints it), s3rver
+#                          (npm: a real S3 server on loopback).
+# Needs root only when something is missing; waits for another apt/dpkg to finish instead of failing.
 set -euo pipefail
+mode=${1:-test}
 need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v makeself >/dev/null 2>&1 || need+=(makeself)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
-command -v bc >/dev/null 2>&1 || need+=(bc)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
-command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkgconf)
-[ -f /usr/share/lmod/lmod/init/bash ] || need+=(lmod)
-command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
-command -v dash >/dev/null 2>&1 || need+=(dash)
-python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
-command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
-command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
-{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
-# s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
-if ! command -v s3rver >/dev/null 2>&1; then
-  echo "installing s3rver (npm)"
-  npm install -g --no-audit --no-fund s3rver@3.7.1 >/dev/null 2>&1 || echo "s3rver could not be installed: the S3 mirror tests will be skipped"
+if [ "$mode" = test ]; then
+  command -v bc >/dev/null 2>&1 || need+=(bc)
+  command -v cmake >/dev/null 2>&1 || need+=(cmake)
+  [ -f /usr/share/lmod/lmod/init/bash ] || need+=(lmod)
+  command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+  command -v dash >/dev/null 2>&1 || need+=(dash)
+  command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+  /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
+  command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+  command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+  { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
 fi
+
+# apt-get, waiting (up to 10 minutes) for a lock another apt or dpkg holds rather than failing at once.
+apt_get() {
+  local tries=0
+  until DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 60 ] || return 1
+    echo "apt-get is busy (another apt running?); waiting" >&2
+    sleep 10
+  done
+}
+
 if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing: ${need[*]}; install them with: sudo apt-get install ${need[*]}" >&2
+    exit 1
+  fi
   echo "installing ${need[*]} (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  apt_get update -qq
+  apt_get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
+if [ "$mode" = test ] && ! command -v s3rver >/dev/null 2>&1; then
+  echo "installing s3rver (npm)"
+  npm install -g --no-audit --no-fund s3rver@3.7.1 >/dev/null 2>&1 || echo "s3rver could not be installed: the S3 mirror tests will fail in CI and skip elsewhere" >&2
 fi

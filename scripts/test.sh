@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite as CI does: installs the Debian tools the tests drive (nginx, makeself, xz),
-# builds, publishes out/nvsdk so the CLI tests exercise the binary users get, and ends with
-# "N passed, N failed, N skipped".
+# Runs the whole test suite as CI does: installs the Debian tools the tests drive (nginx, makeself, xz, …),
+# builds, publishes out/nvsdk so the CLI tests exercise the binary users get, runs every test, then the
+# store-writing CLI tests again as an unprivileged user, and ends with "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh test
 # A build failure is a failed run too, and says so in the closing line CI reads.
 scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 export NVSDK_BIN="$PWD/out/nvsdk"
@@ -12,6 +12,16 @@ log=$(mktemp)
 set +e
 dotnet test nvsdk.slnx -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The non-root lane: the CLI tests that write a store (install, fetch, verify, gc, generations, image and cache
+# pulls, signals) once more with every nvsdk running as "nobody", as most users run it.
+if [ "$(id -u)" = 0 ]; then
+  echo "non-root lane: the store-writing CLI tests again, nvsdk as uid 65534"
+  NVSDK_TEST_AS_UID=65534 dotnet test tests/Nvsdk.Cli.Tests -c Release --no-build --filter "Lane=NonRoot" 2>&1 | tee -a "$log"
+  lane=${PIPESTATUS[0]}
+  [ "$lane" -eq 0 ] || status=$lane
+else
+  echo "non-root lane skipped: this run is not root already (it cannot switch users); CI runs it"
+fi
 set -e
 # VSTest prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 34, Skipped: 0, Total: 34, ..."
 read -r passed failed skipped < <(awk '

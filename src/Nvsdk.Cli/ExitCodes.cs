@@ -17,10 +17,14 @@ internal static class ExitCodes
     /// <summary>Interrupted (Ctrl-C), as shells report SIGINT.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>Stopped by SIGTERM, as shells report it.</summary>
+    public const int Terminated = 143;
+
     public static int For(ErrorCode code) => code switch
     {
         ErrorCode.InvalidInput or ErrorCode.StoreUnavailable => InvalidInput,
         ErrorCode.Cancelled => Cancelled,
+        ErrorCode.GpuUnavailable => Failed,
         _ => Failed,
     };
 }

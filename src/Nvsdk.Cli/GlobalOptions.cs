@@ -18,6 +18,16 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>
+    /// For the `host` verbs --root names the host's root, not the store's: the same word, so it shadows
+    /// <see cref="Root"/> under `host` and its help says what it means there.
+    /// </summary>
+    public static readonly Option<string?> HostRoot = new("--root")
+    {
+        Description = "The host's root folder (default: /, the real host); host.toml, /etc and the store (DIR/var/lib/nvsdk) are read and written under it, as in a chroot",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Print one JSON document on stdout instead of text",
@@ -39,10 +49,21 @@ internal static class GlobalOptions
     public static void AddTo(RootCommand root)
     {
         root.Add(Lock);
-        root.Add(Root);
         root.Add(Json);
         root.Add(Quiet);
         root.Add(Verbose);
+    }
+
+    /// <summary>
+    /// --root means the store's root for every verb but `host`, where it is the host's (<see cref="HostRoot"/>):
+    /// so it is given to each top-level verb (recursive below it) rather than to the root command.
+    /// </summary>
+    public static void AddRootOptions(RootCommand root)
+    {
+        foreach (var verb in root.Subcommands)
+        {
+            verb.Add(verb.Name == "host" ? HostRoot : Root);
+        }
     }
 
     /// <summary>A --system option; its value is checked when the command runs, so a bad one gets our one-line error.</summary>

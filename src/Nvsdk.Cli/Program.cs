@@ -24,5 +24,6 @@ root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
 root.Add(ExporterCommand.Create());
+GlobalOptions.AddRootOptions(root);
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

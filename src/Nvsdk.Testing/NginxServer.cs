@@ -78,7 +78,7 @@ public sealed class NginxServer : IDisposable
                     listen 127.0.0.1:{{port}};
                     location /mirror/ { alias {{root}}/; }
                     location /upstream/ { alias {{root}}/; }
-                    location /slow/ { alias {{root}}/; limit_rate {{rate}}; }
+                    location /slow/ { alias {{root}}/; limit_rate {{rate}}; autoindex on; }
                     location /index/ { alias {{root}}/; autoindex on; }
                     location /missing/ { return 404; }
                     location /broken/ { return 500; }

@@ -6,6 +6,7 @@ public sealed class TempDir : IDisposable
     public TempDir(string prefix = "nvsdk-test-")
     {
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
+        UnprivilegedLane.Own(Path); // in the non-root lane, nvsdk (run as that user) writes here
     }
 
     public string Path { get; }

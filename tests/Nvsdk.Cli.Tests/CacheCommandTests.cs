@@ -9,6 +9,7 @@ namespace Nvsdk.Cli.Tests;
 /// docker-registry, then a fresh root installs from the cache without a single request to the mirror
 /// (nginx's access log), refuses entries signed by a key it does not trust, and ignores caches with --no-cache.
 /// </summary>
+[Trait("Lane", "NonRoot")]
 public sealed class CacheCommandTests(CacheFixture fixture) : IClassFixture<CacheFixture>
 {
     [SkippableFact]
@@ -145,7 +146,7 @@ public sealed class CacheFixture : IAsyncLifetime
 
     public string RequireCache()
     {
-        Skip.If(registry is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(registry is null, DockerRegistryServer.MissingReason);
         return $"{registry!.Host}/nvsdk-cache";
     }
 

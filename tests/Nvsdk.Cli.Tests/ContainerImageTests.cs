@@ -16,9 +16,9 @@ public sealed class ContainerImageTests
     [SkippableFact]
     public async Task Image_BuiltPushedAndExported_RunsTheBinary()
     {
-        Skip.IfNot(File.Exists(Binary), "out/nvsdk is not published (scripts/build.sh); the image is built from it");
-        Skip.If(DockerRegistryServer.Executable is null, DockerRegistryServer.MissingReason);
-        Skip.If(Skopeo.Executable is null, Skopeo.MissingReason);
+        CiTools.SkipIfNot(File.Exists(Binary), "out/nvsdk is not published (scripts/build.sh); the image is built from it");
+        CiTools.SkipIf(DockerRegistryServer.Executable is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(Skopeo.Executable is null, Skopeo.MissingReason);
         using var registry = await DockerRegistryServer.StartAsync();
         using var temp = new TempDir("nvsdk-image-");
         var version = (await ProcessRunner.RunAsync(Binary, ["--version"])).Stdout.Trim().Split('+')[0];

@@ -7,6 +7,7 @@ namespace Nvsdk.Cli.Tests;
 /// The install protocol under abuse: kill -9 at random moments, and 8 processes on one store at once.
 /// Downloads go through nginx's rate-limited /slow/ location so the processes really overlap and die mid-stream.
 /// </summary>
+[Trait("Lane", "NonRoot")]
 public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutputHelper output) : IClassFixture<FixtureServer>, IDisposable
 {
     /// <summary>Rounds of kill -9; CI runs 20, the soak script sets NVSDK_KILL_ROUNDS=200.</summary>

@@ -35,7 +35,7 @@ public sealed class ExporterCommandTests : IDisposable
     [SkippableFact]
     public async Task Exposition_FromSnapshot_PromtoolParsesItAndNvsdkSeriesLintClean()
     {
-        Skip.If(Promtool.Executable is null, Promtool.MissingReason);
+        CiTools.SkipIf(Promtool.Executable is null, Promtool.MissingReason);
         using var exporter = await ExporterProcess.StartAsync("--from-snapshot", Snapshot);
         var text = await exporter.ScrapeAsync();
 
@@ -70,7 +70,7 @@ public sealed class ExporterCommandTests : IDisposable
     [SkippableFact]
     public async Task Prometheus_ScrapesTheExporter_ApiReturnsTheSeriesWithDcgmLabels()
     {
-        Skip.If(PrometheusServer.Executable is null, PrometheusServer.MissingReason);
+        CiTools.SkipIf(PrometheusServer.Executable is null, PrometheusServer.MissingReason);
         using var exporter = await ExporterProcess.StartAsync("--from-snapshot", Snapshot);
         using var prometheus = await PrometheusServer.StartAsync(exporter.Target, "nvsdk");
 

@@ -4,6 +4,7 @@ using Nvsdk.Testing;
 namespace Nvsdk.Cli.Tests;
 
 /// <summary>`nvsdk fetch`, `plan` and `store` end to end: the real program against a real nginx.</summary>
+[Trait("Lane", "NonRoot")]
 public sealed class FetchCommandTests(FixtureServer fixtures) : IClassFixture<FixtureServer>, IDisposable
 {
     private readonly TempDir temp = new();

@@ -4,6 +4,7 @@ using Nvsdk.Testing;
 namespace Nvsdk.Cli.Tests;
 
 /// <summary>`nvsdk install` end to end: the real binary, fixtures from a real nginx, checked by pkg-config, CMake and Lmod.</summary>
+[Trait("Lane", "NonRoot")]
 public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<FixtureServer>, IDisposable
 {
     private readonly TempDir temp = new();
@@ -222,5 +223,69 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         Assert.Contains("beta", install.Stderr, StringComparison.Ordinal);
         Assert.Equal("sdk-1", new FileInfo(Current).LinkTarget);
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(Root, "generations"), ".sdk-*"));
+    }
+
+    [Fact]
+    public async Task Install_TwoAtOnce_OneGenerationAndTheOtherIsANoOp()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "slow", "upstream");
+        string[] args = ["install", "--lock", lockFile, "--root", Root, "--allow-unpinned", "--json"];
+        var runs = await Task.WhenAll(Nvsdk.RunAsync(args), Nvsdk.RunAsync(args));
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        var noOps = runs.Select(r => System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("noOp").GetBoolean()).ToList();
+        Assert.Equal(1, noOps.Count(n => n)); // the second noticed, under the lock, that the first made it
+        Assert.Single(Directory.EnumerateDirectories(Path.Combine(Root, "generations"), "sdk-*"));
+    }
+
+    [Fact]
+    public async Task Install_Repair_RefetchesOnlyTheDamagedEntryAndBuildsAFreshGeneration()
+    {
+        var lockFile = await InstallAsync();
+        var header = Directory.EnumerateFiles(Path.Combine(Root, "store"), "cudnn.h", SearchOption.AllDirectories).First();
+        var good = await File.ReadAllBytesAsync(header);
+        File.SetUnixFileMode(header, File.GetUnixFileMode(header) | UnixFileMode.UserWrite);
+        await File.AppendAllTextAsync(header, "/* damaged */\n"); // the generation's hard link shares these bytes
+
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("install --repair", verify.Stdout, StringComparison.Ordinal);
+
+        var repair = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--allow-unpinned", "--repair", "--json");
+        Assert.True(repair.ExitCode == 0, repair.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(repair.Stdout);
+        var repaired = Assert.Single(json.RootElement.GetProperty("repaired").EnumerateArray());
+        Assert.Contains("cudnn", repaired.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, json.RootElement.GetProperty("downloaded").GetInt32()); // the archive was intact: only the tree was rebuilt
+        Assert.Equal("sdk-2", new FileInfo(Current).LinkTarget);
+        Assert.Equal(good, await File.ReadAllBytesAsync(Path.Combine(Current, "include", "cudnn.h")));
+        Assert.Equal(0, (await Nvsdk.RunAsync("store", "verify", "--root", Root)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Shell_CommandNotFound_ExitsLikeAShell()
+    {
+        await InstallAsync("cuda");
+        var result = await Nvsdk.RunAsync("shell", "--root", Root, "--", "nvsdk-no-such-command");
+        Assert.True(result.ExitCode == 127, result.ToString());
+        Assert.Contains("nvsdk-no-such-command: command not found", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoreGc_DryRun_ListsTheDebrisGcThenRemoves()
+    {
+        await InstallAsync("cuda");
+        Directory.CreateDirectory(Path.Combine(Root, "store", ".tmp", "leftover.123.abc"));
+        await File.WriteAllTextAsync(Path.Combine(Root, "downloads", "leftover.part"), "half");
+        static IEnumerable<string?> Debris(ProcessResult r) =>
+            System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("debris").EnumerateArray().Select(d => d.GetString()).Order(StringComparer.Ordinal).ToList();
+
+        var dry = await Nvsdk.RunAsync("store", "gc", "-n", "--root", Root, "--json");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Equal(["downloads/leftover.part", "store/.tmp/leftover.123.abc"], Debris(dry));
+        Assert.True(File.Exists(Path.Combine(Root, "downloads", "leftover.part")), "a dry run removes nothing");
+
+        var real = await Nvsdk.RunAsync("store", "gc", "--root", Root, "--json");
+        Assert.Equal(Debris(dry), Debris(real));
     }
 }

@@ -12,9 +12,38 @@ internal static class Nvsdk
     private static readonly string? Binary = Environment.GetEnvironmentVariable("NVSDK_BIN") is { Length: > 0 } bin ? Path.GetFullPath(bin) : null;
 
     private static (string File, string[] Prefix) Command =>
-        Binary is not null
-            ? (Binary, [])
-            : (ProcessRunner.Which("dotnet") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "nvsdk.dll")]);
+        UnprivilegedLane.Uid is { } uid ? AsUser(uid)
+        : Binary is not null ? (Binary, [])
+        : (ProcessRunner.Which("dotnet") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "nvsdk.dll")]);
+
+    private static readonly Lazy<TempDir> LaneHome = new(() => new TempDir("nvsdk-lane-home-"));
+
+    /// <summary>In the non-root lane every nvsdk runs as that user (see <see cref="UnprivilegedLane"/>).</summary>
+    private static (string File, string[] Prefix) AsUser(int uid)
+    {
+        var (file, prefix) = UnprivilegedLane.Wrap(Binary ?? throw new InvalidOperationException("the non-root lane needs NVSDK_BIN"), uid, LaneHome.Value.Path);
+        return (file, prefix);
+    }
+
+    /// <summary>Runs the published nvsdk as <paramref name="uid"/> whatever the lane, HOME and environment given.</summary>
+    public static Task<ProcessResult> RunAsUserAsync(int uid, string home, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var (file, prefix) = UnprivilegedLane.Wrap(Binary ?? throw new InvalidOperationException("set NVSDK_BIN to the published binary"), uid, home);
+        var merged = new Dictionary<string, string?>(CleanEnvironment);
+        foreach (var (k, v) in environment)
+        {
+            merged[k] = v;
+        }
+
+        return ProcessRunner.RunAsync(file, [.. prefix, .. args], environment: merged, timeout: TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Sends a signal as a terminal or a service manager would (kill -INT / -TERM).</summary>
+    public static async Task SignalAsync(System.Diagnostics.Process process, string signal)
+    {
+        var kill = await ProcessRunner.RunAsync(ProcessRunner.Require("kill", "procps"), [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(kill.ExitCode == 0 || process.HasExited, kill.ToString());
+    }
 
     public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, timeout: null);
 
@@ -35,6 +64,7 @@ internal static class Nvsdk
     {
         ["NVSDK_ROOT"] = null,
         ["NVSDK_LOCK"] = null,
+        ["XDG_DATA_HOME"] = null,
         ["TERM"] = "dumb",
     };
 }

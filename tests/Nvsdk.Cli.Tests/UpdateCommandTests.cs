@@ -19,6 +19,17 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     private static Dictionary<string, string> Skipped(JsonDocument json) =>
         json.RootElement.GetProperty("skipped").EnumerateArray().ToDictionary(s => s.GetProperty("component").GetString()!, s => s.GetProperty("reason").GetString()!);
 
+    /// <summary>
+    /// Every component but Triton answered: nvcr.io is unreachable here, so `update` reports that one source as
+    /// failed and exits 1 (apt-get update's rule), having done everything else.
+    /// </summary>
+    private static void AssertOnlyTritonUnchecked(ProcessResult update)
+    {
+        Assert.True(update.ExitCode == 1, update.ToString());
+        Assert.Contains("1 component source(s) could not be checked", update.Stderr, StringComparison.Ordinal);
+        Assert.Contains("tritonserver", update.Stdout, StringComparison.Ordinal);
+    }
+
     private string CopyShippedLock()
     {
         var lockPath = temp.Combine("lock.json");
@@ -30,7 +41,12 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     public async Task DryRun_ShippedLock_ProposesCudnn920AndTheCu13Nccl()
     {
         var update = await DryRunAsync("--json");
-        Assert.True(update.ExitCode == 0, update.ToString());
+        Assert.True(update.ExitCode == 1, update.ToString()); // nvcr.io (Triton) is unreachable here
+        using (var failed = JsonDocument.Parse(update.Stdout))
+        {
+            Assert.Equal(["tritonserver"], failed.RootElement.GetProperty("skipped").EnumerateArray().Where(s => s.GetProperty("sourceFailed").GetBoolean()).Select(s => s.GetProperty("component").GetString()));
+        }
+
         using var json = JsonDocument.Parse(update.Stdout);
         var proposals = Proposals(json);
         Assert.Equal("9.20.0.48", proposals["cudnn"].GetProperty("newVersion").GetString());
@@ -78,7 +94,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     {
         var before = await File.ReadAllBytesAsync(RepoPaths.ShippedLock);
         var update = await DryRunAsync();
-        Assert.True(update.ExitCode == 0, update.ToString());
+        AssertOnlyTritonUnchecked(update);
         Assert.Contains("9.17.0.29 → 9.20.0.48", update.Stdout, StringComparison.Ordinal);
         Assert.Contains("13.1.0 → 13.1.1", update.Stdout, StringComparison.Ordinal);
         Assert.Contains("10.15.1.29 → 10.16.1.11", update.Stdout, StringComparison.Ordinal);
@@ -91,7 +107,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     {
         var lockPath = CopyShippedLock();
         var update = await Nvsdk.RunAsync(["update", "--lock", lockPath, .. server.Bases()]);
-        Assert.True(update.ExitCode == 0, update.ToString());
+        AssertOnlyTritonUnchecked(update);
         var text = await File.ReadAllTextAsync(lockPath);
         Assert.Contains("cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", text, StringComparison.Ordinal);
         Assert.Contains("https://nvidia-redistributable.weyl.ai/cudnn/cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", text, StringComparison.Ordinal);
@@ -132,7 +148,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
 
         // Every component at once: the others are written, cuda's entry (and sdk.cuda) stay as they were.
         var all = await Nvsdk.RunAsync(["update", "--lock", lockPath, "--json", .. server.Bases(FixtureUpdateSources.WithoutSbsaRunfile)]);
-        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.True(all.ExitCode == 1, all.ToString()); // Triton's registry is unreachable here; the rest is written
         using (var json = JsonDocument.Parse(all.Stdout))
         {
             Assert.Contains("cuda", Skipped(json).Keys);
@@ -152,7 +168,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     public async Task DryRun_UnreachableSource_ReportedPerComponent()
     {
         var update = await Nvsdk.RunAsync("update", "--dry-run", "--lock", RepoPaths.ShippedLock, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", $"{server.Nginx.BaseUrl}/index/", "--json");
-        Assert.True(update.ExitCode == 0, update.ToString());
+        Assert.True(update.ExitCode == 1, update.ToString()); // some sources failed: the run says so
         using var json = JsonDocument.Parse(update.Stdout);
         var skipped = Skipped(json);
         foreach (var component in new[] { "cudnn", "cuda", "tensorrt" })
@@ -161,5 +177,25 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
         }
 
         Assert.Contains(json.RootElement.GetProperty("proposals").EnumerateArray(), p => p.GetProperty("component").GetString() == "nccl");
+    }
+
+    [Fact]
+    public async Task Update_EverySourceFails_ExitsOneAndLeavesTheLock()
+    {
+        var lockPath = CopyShippedLock();
+        var before = await File.ReadAllBytesAsync(lockPath);
+        var update = await Nvsdk.RunAsync("update", "--lock", lockPath, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", "http://127.0.0.1:9/", "--github-api-base", "http://127.0.0.1:9/", "--github-base", "http://127.0.0.1:9/");
+        Assert.True(update.ExitCode == 1, update.ToString());
+        Assert.Equal(before, await File.ReadAllBytesAsync(lockPath));
+    }
+
+    [Fact]
+    public async Task Update_UnknownComponent_ExitsTwoBeforeAnyRequest()
+    {
+        var before = server.Nginx.ReadAccessLog().Count;
+        var update = await Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, "-c", "nosuch", .. server.Bases()]);
+        Assert.True(update.ExitCode == 2, update.ToString());
+        Assert.Contains("unknown component 'nosuch'", update.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, server.Nginx.ReadAccessLog().Count);
     }
 }

@@ -80,12 +80,14 @@ internal static class CheckCommand
             return;
         }
 
-        var components = report.LockFile?.Components.Count ?? 0;
-        var artifacts = report.LockFile?.Components.Sum(c => c.Artifacts.Count) ?? 0;
+        // With errors the lock is not built, so its counts are unknown: say so rather than "0 components".
+        var counts = report.LockFile is { } lockFile
+            ? $"{lockFile.Components.Count} components, {lockFile.Components.Sum(c => c.Artifacts.Count)} artifacts"
+            : "not a usable lock";
         var unpinned = report.UnpinnedArtifacts.Count();
         var verdictText = report.Passed ? "[green]check passed[/]" : "[red]check failed[/]";
         Stdout.Console.MarkupLine(
-            $"{verdictText}: {Markup.Escape(report.Path)}: {components} components, {artifacts} artifacts, systems {string.Join(" ", report.Systems)}; " +
+            $"{verdictText}: {Markup.Escape(report.Path)}: {counts}, systems {string.Join(" ", report.Systems)}; " +
             $"{report.ErrorCount} errors, {report.WarningCount} warnings ({unpinned} unpinned) in {elapsedMs:0} ms");
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Nvsdk.Cli.Output;
 using Nvsdk.Core.Gpu.Doctor;
 using Nvsdk.Core.Gpu.Host;
@@ -69,7 +68,7 @@ internal static class DoctorCommand
     {
         if (context.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(report, GpuJsonContext.Default.DoctorReport));
+            JsonOut.Write(report, GpuJsonContext.Default.DoctorReport);
             return;
         }
 

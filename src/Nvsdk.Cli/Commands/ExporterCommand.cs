@@ -30,6 +30,7 @@ internal static class ExporterCommand
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
+            StopSignals.StopIsSuccess = true; // SIGTERM is how a service manager stops it: exit 0
             var address = ListenAddress.Parse(result.GetValue(listen) ?? DefaultListen);
             void Log(string line)
             {

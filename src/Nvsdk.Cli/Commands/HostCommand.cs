@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Nvsdk.Cli.Output;
 using Nvsdk.Core.Gpu.Doctor;
 using Nvsdk.Core.Host;
@@ -30,7 +29,7 @@ internal static class HostCommand
 
     private static (HostRoot Host, HostConfig Config, string? Sdk) Resolve(ParseResult result)
     {
-        var hostRoot = new HostRoot(result.GetValue(GlobalOptions.Root) ?? "/");
+        var hostRoot = new HostRoot(result.GetValue(GlobalOptions.HostRoot) ?? "/");
         var configPath = result.GetValue(ConfigOption) ?? hostRoot.Resolve("/etc/nvsdk/host.toml");
         var config = HostConfigParser.Load(configPath);
         var generations = new Generations(new StoreLayout(hostRoot.Resolve("/var/lib/nvsdk")));
@@ -72,7 +71,7 @@ internal static class HostCommand
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var host = new HostRoot(result.GetValue(GlobalOptions.Root) ?? "/");
+            var host = new HostRoot(result.GetValue(GlobalOptions.HostRoot) ?? "/");
             var now = await HostApplier.RollbackAsync(host, ct).ConfigureAwait(false);
             if (context.Text)
             {
@@ -90,7 +89,7 @@ internal static class HostCommand
         command.SetAction(result =>
         {
             var context = CliContext.From(result);
-            var host = new HostRoot(result.GetValue(GlobalOptions.Root) ?? "/");
+            var host = new HostRoot(result.GetValue(GlobalOptions.HostRoot) ?? "/");
             var generations = new HostGenerations(host);
             var record = generations.Read(generations.Current());
             var drift = HostApplier.Status(host);
@@ -119,7 +118,7 @@ internal static class HostCommand
                 plan.Changes.Select(c => new JsonHostChange(c.Path, c.Kind.ToString().ToLowerInvariant(), c.Reason, c.Diff)).ToList(),
                 plan.PackagesToInstall.Select(p => new JsonHostPackage(p.Manager, p.Package, p.Available)).ToList(),
                 plan.Findings.Select(f => new JsonHostFinding(f.Id, f.Status.ToString().ToLowerInvariant(), f.Message, f.Fix)).ToList());
-            Console.Out.WriteLine(JsonSerializer.Serialize(model, CliJsonContext.Default.JsonHostPlan));
+            JsonOut.Write(model, CliJsonContext.Default.JsonHostPlan);
             return;
         }
 

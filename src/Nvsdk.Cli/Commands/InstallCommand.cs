@@ -19,6 +19,8 @@ internal static class InstallCommand
         input.AddTo(command);
         var noCache = new Option<bool>("--no-cache") { Description = "Do not try binary caches (`nvsdk cache use`); fetch and unpack everything" };
         command.Add(noCache);
+        var repair = new Option<bool>("--repair") { Description = "Re-hash what the install uses; re-fetch and re-unpack only damaged entries, then build a fresh generation" };
+        command.Add(repair);
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
@@ -29,7 +31,7 @@ internal static class InstallCommand
             var cache = CacheSource.FromSettings(settings, registry);
             var installed = await FetchProgressView.RunAsync(
                 context,
-                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache)).ConfigureAwait(false);
+                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, result.GetValue(repair))).ConfigureAwait(false);
             Render(context, store, selection, installed);
             return ExitCodes.Ok;
         });
@@ -41,7 +43,7 @@ internal static class InstallCommand
         var generations = new Generations(store.Layout);
         if (context.Json)
         {
-            JsonOut.Write(new JsonInstall(JsonGeneration.From(installed.Generation, generations, true), installed.NoOp, installed.Downloaded, installed.Unpacked, installed.FromCache, generations.CurrentLink, selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList()), CliJsonContext.Default.JsonInstall);
+            JsonOut.Write(new JsonInstall(JsonGeneration.From(installed.Generation, generations, true), installed.NoOp, installed.Downloaded, installed.Unpacked, installed.FromCache, generations.CurrentLink, selection.Skipped.Select(s => new JsonSkipped(s.Artifact.Component.Name, s.Artifact.FileName, s.Reason)).ToList(), installed.Repaired.Select(r => new JsonVerdict(r.Name, r.State.ToString().ToLowerInvariant(), r.Problem)).ToList()), CliJsonContext.Default.JsonInstall);
             return;
         }
 
@@ -53,6 +55,11 @@ internal static class InstallCommand
         foreach (var s in selection.Skipped)
         {
             Stdout.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(s.Artifact.Label)}: {Markup.Escape(s.Reason)}");
+        }
+
+        foreach (var r in installed.Repaired)
+        {
+            Stdout.Console.MarkupLine($"[yellow]repaired[/] {Markup.Escape(r.Name)} ({Markup.Escape(r.Problem ?? r.State.ToString())})");
         }
 
         var g = installed.Generation;

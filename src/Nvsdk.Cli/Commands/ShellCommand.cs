@@ -11,7 +11,7 @@ internal static class ShellCommand
     {
         var commandLine = new Argument<string[]>("command") { Description = "A command to run instead of an interactive shell", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("shell", "Start $SHELL (or run a command) with the current SDK generation's environment") { commandLine };
-        command.SetAction(async (result, ct) =>
+        command.SetAction(async (result, _) =>
         {
             var context = CliContext.From(result);
             var environment = EnvCommand.Resolve(context, out var record);
@@ -36,12 +36,21 @@ internal static class ShellCommand
             }
             catch (System.ComponentModel.Win32Exception e)
             {
-                throw new UsageException($"cannot start {program}: {e.Message}");
+                // As a shell says it, with a shell's exit codes: 127 not found, 126 found but not runnable.
+                var notFound = e.NativeErrorCode == 2;
+                Output.ErrorOutput.Write(
+                    new UsageException(
+                        notFound ? $"{program}: command not found in the SDK's PATH or yours" : $"{program}: cannot run it ({(e.NativeErrorCode == 13 ? "permission denied" : e.Message)})",
+                        notFound ? "check the name; `nvsdk shell -- ls $CUDA_HOME/bin` lists the SDK's tools" : null),
+                    context.Verbose,
+                    context.Json);
+                return notFound ? 127 : 126;
             }
 
             using (process)
             {
-                await process.WaitForExitAsync(ct).ConfigureAwait(false);
+                StopSignals.ChildOwnsSignals = true;
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 return process.ExitCode;
             }
         });

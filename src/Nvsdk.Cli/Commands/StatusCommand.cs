@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Nvsdk.Cli.Output;
 using Nvsdk.Core.Gpu.Host;
 using Nvsdk.Core.Gpu.Nvml;
@@ -22,16 +21,17 @@ internal static class StatusCommand
         {
             var context = CliContext.From(result);
             var nvml = result.GetValue(DoctorCommand.FromSnapshot) is { } file ? SnapshotFile.Read(file).Nvml : NvmlReader.Read(ProcessName);
+            ThrowIfNoGpu(nvml);
             if (context.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new HostSnapshot { Nvml = nvml, RecordedAt = DateTimeOffset.UtcNow }, GpuJsonContext.Default.HostSnapshot));
+                JsonOut.Write(new HostSnapshot { Nvml = nvml, RecordedAt = DateTimeOffset.UtcNow }, GpuJsonContext.Default.HostSnapshot);
             }
             else if (context.Text)
             {
                 Stdout.Console.Write(Render(nvml));
             }
 
-            return nvml.Error is null ? ExitCodes.Ok : ExitCodes.Failed;
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -44,6 +44,8 @@ internal static class StatusCommand
         {
             var context = CliContext.From(result);
             var period = TimeSpan.FromSeconds(Math.Max(0.2, result.GetValue(interval)));
+            ThrowIfNoGpu(NvmlReader.Read(ProcessName));
+            StopSignals.StopIsSuccess = true; // Ctrl-C is how top ends
             if (!Stderr.Interactive || !context.Text)
             {
                 Stdout.Console.Write(Render(NvmlReader.Read(ProcessName)));
@@ -69,6 +71,15 @@ internal static class StatusCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>status, top and smoke agree: no usable GPU is one line and exit 1 (doctor explains why).</summary>
+    private static void ThrowIfNoGpu(NvmlReport nvml)
+    {
+        if (nvml.Error is { } error)
+        {
+            throw Core.Errors.GpuUnavailableException.NvmlUnusable(error);
+        }
     }
 
     private static string? ProcessName(int pid)

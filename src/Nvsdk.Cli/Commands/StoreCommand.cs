@@ -76,6 +76,11 @@ internal static class StoreCommand
                         Stdout.Console.MarkupLine($"[yellow]debris[/] store/{Markup.Escape(d)} (never registered; `nvsdk store gc` removes it)");
                     }
 
+                    if (!report.Healthy)
+                    {
+                        Stdout.Console.MarkupLine("repair: `nvsdk install --repair` re-fetches and re-unpacks only the damaged entries and builds a fresh generation from them");
+                    }
+
                     var ok = report.Entries.Count(e => e.State == EntryState.Ok);
                     var verdict = report.Healthy ? "[green]store verified[/]" : "[red]store damaged[/]";
                     Stdout.Console.MarkupLine($"{verdict}: {ok} of {report.Entries.Count} entries intact, {report.Debris.Count} debris ({Markup.Escape(store.Layout.Root)})");
@@ -110,7 +115,7 @@ internal static class StoreCommand
 
                 foreach (var d in report.Debris)
                 {
-                    Stdout.Console.MarkupLine($"removed debris {Markup.Escape(d)}");
+                    Stdout.Console.MarkupLine($"{verb} debris {Markup.Escape(d)}");
                 }
 
                 Stdout.Console.MarkupLine($"{verb} {report.Removed.Count} entries ({Bytes.Human(report.BytesFreed)}) and {report.Debris.Count} debris; {report.Roots} entries kept by roots");

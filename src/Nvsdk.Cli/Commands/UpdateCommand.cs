@@ -54,7 +54,16 @@ internal static class UpdateCommand
             }
 
             Render(context, report, write ? context.LockPath : null);
-            return ExitCodes.Ok;
+
+            // As apt-get update does: proposals from the sources that answered are kept, but a source that
+            // failed makes the run a failure, so `nvsdk update && git commit` never hides a half-checked lock.
+            var failed = report.Skipped.Count(s => s.SourceFailed);
+            if (failed > 0 && !context.Json)
+            {
+                Console.Error.WriteLine($"nvsdk: error: {failed} component source(s) could not be checked; see the lines above");
+            }
+
+            return failed > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }
@@ -66,7 +75,7 @@ internal static class UpdateCommand
             JsonOut.Write(
                 new JsonUpdate(
                     report.Proposals.Select(p => new JsonUpdateProposal(p.Component, p.OldVersion, p.NewVersion, p.Source, p.Artifacts.Select(a => new JsonUpdateArtifact(a.System.Name, a.FileName, a.Url.ToString(), a.Sha256.Hex, a.Size, a.OldSize)).ToList(), p.Notes)).ToList(),
-                    report.Skipped.Select(s => new JsonUpdateSkip(s.Component, s.Reason)).ToList()),
+                    report.Skipped.Select(s => new JsonUpdateSkip(s.Component, s.Reason, s.SourceFailed)).ToList()),
                 CliJsonContext.Default.JsonUpdate);
             return;
         }

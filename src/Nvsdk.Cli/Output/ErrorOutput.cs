@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nvsdk.Core.Errors;
 
 namespace Nvsdk.Cli.Output;
@@ -21,8 +20,8 @@ internal static class ErrorOutput
 
         if (json)
         {
-            var model = new JsonError(new JsonErrorBody(error.Code.ToString(), error.Message, error.Hint));
-            Console.Out.WriteLine(JsonSerializer.Serialize(model, CliJsonContext.Default.JsonError));
+            var model = new JsonError(new JsonErrorBody(error.Code.ToString(), error.Message, error.Hint, ExitCodes.For(error.Code)));
+            JsonOut.Write(model, CliJsonContext.Default.JsonError);
         }
     }
 }

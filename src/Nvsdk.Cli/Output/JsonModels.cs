@@ -4,7 +4,7 @@ namespace Nvsdk.Cli.Output;
 
 internal sealed record JsonError(JsonErrorBody Error);
 
-internal sealed record JsonErrorBody(string Code, string Message, string? Hint);
+internal sealed record JsonErrorBody(string Code, string Message, string? Hint, int ExitCode);
 
 internal sealed record JsonSource(string Url, string Role);
 
@@ -64,7 +64,7 @@ internal sealed record JsonGeneration(int Number, bool Current, DateTimeOffset C
 
 internal sealed record JsonGenerations(string CurrentLink, IReadOnlyList<JsonGeneration> Generations);
 
-internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache, string Current, IReadOnlyList<JsonSkipped> Skipped);
+internal sealed record JsonInstall(JsonGeneration Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache, string Current, IReadOnlyList<JsonSkipped> Skipped, IReadOnlyList<JsonVerdict> Repaired);
 
 internal sealed record JsonEnv(IReadOnlyDictionary<string, string> Set, IReadOnlyDictionary<string, string> Prepend, IReadOnlyDictionary<string, string> Resulting);
 
@@ -80,6 +80,6 @@ internal sealed record JsonUpdateArtifact(string System, string File, string Url
 
 internal sealed record JsonUpdateProposal(string Component, string OldVersion, string NewVersion, string Source, IReadOnlyList<JsonUpdateArtifact> Artifacts, IReadOnlyList<string> Notes);
 
-internal sealed record JsonUpdateSkip(string Component, string Reason);
+internal sealed record JsonUpdateSkip(string Component, string Reason, bool SourceFailed);
 
 internal sealed record JsonUpdate(IReadOnlyList<JsonUpdateProposal> Proposals, IReadOnlyList<JsonUpdateSkip> Skipped);

@@ -18,6 +18,9 @@ public enum ErrorCode
     /// <summary>A store entry does not match what was registered.</summary>
     StoreCorrupt,
 
+    /// <summary>No usable GPU: no driver, no device, NVML or a CUDA library missing or mismatched.</summary>
+    GpuUnavailable,
+
     /// <summary>The operation was cancelled (Ctrl-C).</summary>
     Cancelled,
 

@@ -4,7 +4,7 @@ namespace Nvsdk.Core.Errors;
 public sealed class LockFileException : NvsdkException
 {
     public LockFileException(string file, string jsonPath, string problem, Exception? innerException = null)
-        : base(ErrorCode.InvalidInput, $"{file}: {jsonPath}: {problem}", innerException)
+        : base(ErrorCode.InvalidInput, jsonPath == "$" ? $"{file}: {problem}" : $"{file}: {jsonPath}: {problem}", innerException)
     {
         File = file;
         JsonPath = jsonPath;

@@ -31,7 +31,7 @@ public sealed class ArtifactDownloader : IDisposable
             MaxConnectionsPerServer = Math.Max(2, options.Parallelism),
         };
         client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("nvsdk", "0.1"));
+        client.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
     }
 
     public async Task<DownloadResult> DownloadAsync(

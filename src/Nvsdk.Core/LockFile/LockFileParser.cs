@@ -29,14 +29,18 @@ public static class LockFileParser
     /// <summary>Reads the file's bytes, turning I/O failures into one clear line.</summary>
     public static byte[] ReadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new LockFileException(path, "$", "is a folder, not a lock file; pass --lock FILE");
+        }
+
         try
         {
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var why = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
-            throw new LockFileException(path, "$", $"cannot read the lock file ({why}); pass --lock FILE", e);
+            throw new LockFileException(path, "$", $"cannot read the lock file ({Platform.UserFile.Why(e)}); pass --lock FILE", e);
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class S3Client : IDisposable
         this.time = time ?? TimeProvider.System;
         handler ??= new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30), AutomaticDecompression = DecompressionMethods.None };
         client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("nvsdk", "0.1"));
+        client.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
     }
 
     /// <summary>The object's size and x-amz-meta-* headers (names without the prefix), or null if there is none.</summary>

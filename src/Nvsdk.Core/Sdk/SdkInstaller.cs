@@ -25,10 +25,12 @@ public static class SdkInstaller
         FetchOptions options,
         Action<FetchEvent>? report = null,
         CancellationToken cancellationToken = default,
-        Cache.CacheSource? cache = null)
+        Cache.CacheSource? cache = null,
+        bool repair = false)
     {
         var generations = new Generations(store.Layout);
-        if (TryNoOp(lockFile, selection, store, generations) is { } same)
+        var repaired = repair ? await DropDamagedAsync(selection, store, cancellationToken).ConfigureAwait(false) : [];
+        if (!repair && TryNoOp(lockFile, selection, store, generations) is { } same)
         {
             return new InstallResult(same, NoOp: true, Downloaded: 0, Unpacked: 0);
         }
@@ -91,8 +93,29 @@ public static class SdkInstaller
             throw new InstallException(failures);
         }
 
-        var record = await AssembleAsync(lockFile, selection.System, trees, store, generations, cancellationToken).ConfigureAwait(false);
-        return new InstallResult(record, NoOp: false, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache);
+        // A repair always builds a fresh generation: the current one's hard links may share the damaged bytes.
+        var (record, reused) = await AssembleAsync(lockFile, selection.System, trees, store, generations, reuseCurrent: repaired.Count == 0, cancellationToken).ConfigureAwait(false);
+        return new InstallResult(record, NoOp: reused, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache) { Repaired = repaired };
+    }
+
+    /// <summary>The store entries this install would use (archives and trees), re-hashed; damaged ones are dropped.</summary>
+    private static Task<IReadOnlyList<EntryVerdict>> DropDamagedAsync(Selection selection, NvsdkStore store, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        foreach (var artifact in selection.Artifacts)
+        {
+            if (store.FindArtifact(artifact) is { } archive)
+            {
+                names.Add(archive.Name);
+            }
+
+            if (artifact.Sha256 is { } digest && artifact.Format != ArtifactFormat.OciImage)
+            {
+                names.Add(NvsdkStore.TreeEntryName(artifact, digest));
+            }
+        }
+
+        return store.DropDamagedAsync(names, cancellationToken);
     }
 
     /// <summary>The current generation, when its inputs are exactly what this install would use.</summary>
@@ -113,18 +136,27 @@ public static class SdkInstaller
     private static string Key(LockFile.LockFile lockFile, SystemId system, IEnumerable<string> treeNames) =>
         Sha256Digest.Of(Encoding.UTF8.GetBytes($"{GeneratorVersion}\n{system}\n{lockFile.CudaVersion}\n{string.Join('\n', treeNames.Order(StringComparer.Ordinal))}\n")).Hex;
 
-    private static async Task<GenerationRecord> AssembleAsync(
+    private static async Task<(GenerationRecord Record, bool Reused)> AssembleAsync(
         LockFile.LockFile lockFile,
         SystemId system,
         (Artifact Artifact, TreeInstallResult Tree)[] trees,
         NvsdkStore store,
         Generations generations,
+        bool reuseCurrent,
         CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(generations.Dir);
         var held = await PathLock.AcquireAsync(store.Layout.LockPath("generations"), store.Options.LockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (held.ConfigureAwait(false))
         {
+            // Re-check under the lock: another install of the same lock may have made this generation while we
+            // fetched (two `nvsdk install` at once must give one generation, not two identical ones).
+            var key = Key(lockFile, system, trees.Select(t => t.Tree.Record.Name));
+            if (reuseCurrent && generations.Current() is { } current && current.Key == key && Directory.Exists(generations.PathOf(current.Number)))
+            {
+                return (current, true);
+            }
+
             var number = generations.NextNumber();
             var final = generations.PathOf(number);
             NvsdkStore.DeleteTree(final); // a tree renamed into place whose record never got written
@@ -134,7 +166,7 @@ public static class SdkInstaller
             {
                 Number = number,
                 CreatedAt = DateTimeOffset.UtcNow,
-                Key = Key(lockFile, system, trees.Select(t => t.Tree.Record.Name)),
+                Key = key,
                 System = system.Name,
                 CudaVersion = lockFile.CudaVersion,
                 Lock = Path.GetFullPath(lockFile.Path),
@@ -172,7 +204,7 @@ public static class SdkInstaller
             }
 
             generations.Switch(number);
-            return record;
+            return (record, false);
         }
     }
 
@@ -187,7 +219,11 @@ public static class SdkInstaller
 }
 
 /// <summary>The generation an install produced (or found already current).</summary>
-public sealed record InstallResult(GenerationRecord Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache = 0);
+public sealed record InstallResult(GenerationRecord Generation, bool NoOp, int Downloaded, int Unpacked, int FromCache = 0)
+{
+    /// <summary>With --repair: the damaged entries that were dropped and rebuilt.</summary>
+    public IReadOnlyList<EntryVerdict> Repaired { get; init; } = [];
+}
 
 /// <summary>One or more artifacts could not be fetched or unpacked; the previous generation stays current.</summary>
 public sealed class InstallException(IReadOnlyList<SourceFailure> failures)

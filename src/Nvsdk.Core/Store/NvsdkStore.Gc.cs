@@ -30,7 +30,7 @@ public sealed partial class NvsdkStore
             freed += record.Size;
         }
 
-        var debris = dryRun ? [] : await CleanDebrisAsync(cancellationToken).ConfigureAwait(false);
+        var debris = await CleanDebrisAsync(dryRun, cancellationToken).ConfigureAwait(false);
         return new GcReport(removed, debris, freed, keep.Count, dryRun);
     }
 
@@ -65,14 +65,23 @@ public sealed partial class NvsdkStore
         return keep;
     }
 
-    private async Task<List<string>> CleanDebrisAsync(CancellationToken cancellationToken)
+    /// <summary>Removes debris that no live process holds; with <paramref name="dryRun"/> only lists exactly that.</summary>
+    private async Task<List<string>> CleanDebrisAsync(bool dryRun, CancellationToken cancellationToken)
     {
+        void Unless(Action action)
+        {
+            if (!dryRun)
+            {
+                action();
+            }
+        }
+
         var cleaned = new List<string>();
         var registered = List().Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var dir in Directory.EnumerateDirectories(Layout.StoreDir))
         {
             var name = Path.GetFileName(dir);
-            if (!name.StartsWith('.') && !registered.Contains(name) && await TryWithFreeLockAsync(name, () => DeleteTree(dir), cancellationToken).ConfigureAwait(false))
+            if (!name.StartsWith('.') && !registered.Contains(name) && await TryWithFreeLockAsync(name, () => Unless(() => DeleteTree(dir)), cancellationToken).ConfigureAwait(false))
             {
                 cleaned.Add($"store/{name}");
             }
@@ -81,7 +90,7 @@ public sealed partial class NvsdkStore
         foreach (var dir in Directory.EnumerateDirectories(Layout.StagingDir))
         {
             var key = StagingKey(Path.GetFileName(dir));
-            if (await TryWithFreeLockAsync(key, () => DeleteTree(dir), cancellationToken).ConfigureAwait(false))
+            if (await TryWithFreeLockAsync(key, () => Unless(() => DeleteTree(dir)), cancellationToken).ConfigureAwait(false))
             {
                 cleaned.Add($"store/.tmp/{Path.GetFileName(dir)}");
             }
@@ -90,7 +99,7 @@ public sealed partial class NvsdkStore
         foreach (var partial in Directory.EnumerateFiles(Layout.DownloadsDir, "*.part"))
         {
             var key = Path.GetFileNameWithoutExtension(partial);
-            if (await TryWithFreeLockAsync(key, () => File.Delete(partial), cancellationToken).ConfigureAwait(false))
+            if (await TryWithFreeLockAsync(key, () => Unless(() => File.Delete(partial)), cancellationToken).ConfigureAwait(false))
             {
                 cleaned.Add($"downloads/{Path.GetFileName(partial)}");
             }

@@ -112,8 +112,12 @@ public sealed partial class NvsdkStore
                     DeleteTree(entryPath);
                 }
 
-                SyncAndSeal(staging);
+                // The top folder stays writable until it is in place: moving a folder to another parent
+                // rewrites its "..", which Linux allows only with write permission on it (root skips the
+                // check, which is how this once worked for root alone).
+                SyncAndSeal(staging, sealTop: false);
                 Directory.Move(staging, entryPath);
+                File.SetUnixFileMode(entryPath, ReadOnlyDir);
                 Posix.FsyncDirectory(Layout.StoreDir);
                 WriteAtomically(Layout.RegistrationPath(record.Name), JsonSerializer.SerializeToUtf8Bytes(record, StoreJsonContext.Default.StoreEntryRecord));
                 return record;
@@ -139,7 +143,7 @@ public sealed partial class NvsdkStore
     /// Makes a staged tree read-only and durable: write bits go, then one syncfs(2) flushes the whole file
     /// system (cheaper than an fsync per file for trees of thousands of headers), then each folder entry.
     /// </summary>
-    internal static void SyncAndSeal(string staging)
+    internal static void SyncAndSeal(string staging, bool sealTop = true)
     {
         var dirs = new List<string> { staging };
         foreach (var info in TreeWalker.Walk(staging))
@@ -164,12 +168,16 @@ public sealed partial class NvsdkStore
         }
 
         Posix.SyncFileSystem(staging);
-        const UnixFileMode ReadOnlyDir = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         foreach (var dir in dirs.OrderByDescending(d => d.Length))
         {
-            File.SetUnixFileMode(dir, ReadOnlyDir);
+            if (sealTop || dir != staging)
+            {
+                File.SetUnixFileMode(dir, ReadOnlyDir);
+            }
         }
     }
+
+    private const UnixFileMode ReadOnlyDir = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     /// <summary>Writes a small file so that readers see the old content or the new, never half of it.</summary>
     internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)

@@ -43,15 +43,18 @@ public sealed class StoreLayout
     /// <summary>The store root: --root, else NVSDK_ROOT, else /var/lib/nvsdk for root, else $XDG_DATA_HOME/nvsdk.</summary>
     public static string ResolveRoot(string? explicitRoot)
     {
-        if (!string.IsNullOrEmpty(explicitRoot))
+        if (explicitRoot is not null)
         {
-            return explicitRoot;
+            // `--root ""` is a mistake (an unset shell variable, usually), not a request for the default.
+            return explicitRoot.Length > 0
+                ? Path.GetFullPath(explicitRoot)
+                : throw new Errors.UsageException("--root was given an empty folder name", "pass --root DIR, or leave --root out for the default store");
         }
 
         var fromEnv = Environment.GetEnvironmentVariable("NVSDK_ROOT");
         if (!string.IsNullOrEmpty(fromEnv))
         {
-            return fromEnv;
+            return Path.GetFullPath(fromEnv);
         }
 
         if (Posix.EffectiveUserId() == 0)
@@ -59,13 +62,22 @@ public sealed class StoreLayout
             return "/var/lib/nvsdk";
         }
 
+        // The XDG base-directory rules: XDG_DATA_HOME counts only when absolute, else $HOME/.local/share.
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        if (string.IsNullOrEmpty(xdg))
+        if (xdg is { Length: > 0 } && Path.IsPathRooted(xdg))
         {
-            xdg = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            return Path.Combine(xdg, "nvsdk");
         }
 
-        return Path.Combine(xdg, "nvsdk");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile); // $HOME, else the passwd entry
+        if (!Path.IsPathRooted(home) || !Directory.Exists(home))
+        {
+            throw new Errors.UsageException(
+                string.IsNullOrEmpty(home) ? "no home folder to keep the store in (HOME is not set and this user has no passwd entry)" : $"the home folder {home} does not exist, so the default store has nowhere to go",
+                "pass --root DIR, or set NVSDK_ROOT or XDG_DATA_HOME");
+        }
+
+        return Path.Combine(home, ".local", "share", "nvsdk");
     }
 
     /// <summary>The entry name of a verified artifact: content-addressed by its sha256, readable by its file name.</summary>

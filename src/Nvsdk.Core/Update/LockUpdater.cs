@@ -29,6 +29,15 @@ public static partial class LockUpdater
         var proposals = new List<UpdateProposal>();
         var skipped = new List<UpdateSkip>();
         var major = lockFile.CudaMajor;
+        var unknown = only.Where(o => lockFile.Components.All(c => c.Id.Name != o)).ToList();
+        if (unknown.Count > 0)
+        {
+            // Before any request: a typo must not look like "nothing to update".
+            throw new UsageException(
+                $"unknown component{(unknown.Count > 1 ? "s" : string.Empty)} {string.Join(", ", unknown.Select(u => $"'{u}'"))}",
+                $"the lock has: {string.Join(", ", lockFile.Components.Select(c => c.Id.Name))}");
+        }
+
         foreach (var component in lockFile.Components)
         {
             var name = component.Id.Name;
@@ -62,12 +71,14 @@ public static partial class LockUpdater
             {
                 skipped.Add(new UpdateSkip(name, e.Message));
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or NvsdkException or JsonException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or NvsdkException or JsonException)
             {
-                skipped.Add(new UpdateSkip(name, $"source failed: {e.Message}"));
+                // (A cancelled update is not a failed source: it must end the command, never write the lock.)
+                skipped.Add(new UpdateSkip(name, $"source failed: {e.Message}") { SourceFailed = true });
             }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         return new UpdateReport(proposals, skipped);
     }
 

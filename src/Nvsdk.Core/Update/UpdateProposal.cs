@@ -12,6 +12,10 @@ public sealed record UpdateProposal(string Component, string OldVersion, string 
 public sealed record ProposedArtifact(SystemId System, string FileName, Uri Url, Sha256Digest Sha256, long Size, long? OldSize);
 
 /// <summary>Why a component was left as it is (up to date, source unreachable, not supported yet).</summary>
-public sealed record UpdateSkip(string Component, string Reason);
+public sealed record UpdateSkip(string Component, string Reason)
+{
+    /// <summary>The component's source could not be read (unreachable, malformed): its answer is unknown, not "no update".</summary>
+    public bool SourceFailed { get; init; }
+}
 
 public sealed record UpdateReport(IReadOnlyList<UpdateProposal> Proposals, IReadOnlyList<UpdateSkip> Skipped);

@@ -85,21 +85,21 @@ public class GpuSmokeTests
     }
 
     [Fact]
-    public void CudaDriverLoad_MissingLibrary_ThrowsInvalidInputNamingIt()
+    public void CudaDriverLoad_MissingLibrary_ThrowsGpuUnavailableNamingIt()
     {
         using var temp = new TempDir();
         var missing = temp.Combine("libcuda.so.1");
 
         var e = Assert.Throws<GpuUnavailableException>(() => CudaDriver.Load(missing));
 
-        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Equal(ErrorCode.GpuUnavailable, e.Code);
         Assert.Equal(CudaDriver.DefaultLibrary, e.Library);
         Assert.Equal([missing], e.Searched);
         Assert.Null(e.Call);
     }
 
     [Fact]
-    public void NvrtcLoad_NothingLoads_ThrowsInvalidInputWithEverythingTried()
+    public void NvrtcLoad_NothingLoads_ThrowsGpuUnavailableWithEverythingTried()
     {
         using var temp = new TempDir();
         var notALibrary = temp.Combine("libnvrtc.so.13");
@@ -108,7 +108,7 @@ public class GpuSmokeTests
 
         var e = Assert.Throws<GpuUnavailableException>(() => Nvrtc.Load(candidates));
 
-        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Equal(ErrorCode.GpuUnavailable, e.Code);
         Assert.Equal(Nvrtc.LibraryName, e.Library);
         Assert.Equal(candidates, e.Searched);
     }
@@ -121,7 +121,7 @@ public class GpuSmokeTests
 
         var e = await Assert.ThrowsAsync<GpuUnavailableException>(() => GpuSmokeTest.RunAsync(options));
 
-        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Equal(ErrorCode.GpuUnavailable, e.Code);
         Assert.Equal(CudaDriver.DefaultLibrary, e.Library);
     }
 
@@ -188,7 +188,7 @@ public class GpuSmokeTests
 
         var e = await Assert.ThrowsAsync<UsageException>(() => GpuSmokeTest.RunAsync(new SmokeOptions { Device = 4096 }));
 
-        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Equal(ErrorCode.GpuUnavailable, e.Code);
     }
 
     private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>

@@ -39,7 +39,7 @@ public sealed class S3MirrorTests(MirrorFixtureArtifacts fixtures) : IClassFixtu
     {
         get
         {
-            Skip.If(server is null, S3rverServer.MissingReason);
+            CiTools.SkipIf(server is null, S3rverServer.MissingReason);
             return server!;
         }
     }

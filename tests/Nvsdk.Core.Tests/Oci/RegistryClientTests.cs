@@ -246,8 +246,8 @@ public sealed class RegistryClientFixture : IAsyncLifetime
 
     public DockerRegistryServer Require()
     {
-        Skip.If(images.Anonymous is null, DockerRegistryServer.MissingReason);
-        Skip.If(Skopeo.Executable is null, Skopeo.MissingReason);
+        CiTools.SkipIf(images.Anonymous is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(Skopeo.Executable is null, Skopeo.MissingReason);
         return images.Anonymous!;
     }
 
@@ -290,7 +290,7 @@ public sealed class RegistryTokenAuthTests
     [SkippableFact]
     public async Task PushAndPull_WithBearerTokens_AsksForTheScopesItNeeds()
     {
-        Skip.If(DockerRegistryServer.Executable is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(DockerRegistryServer.Executable is null, DockerRegistryServer.MissingReason);
         using var tokens = RegistryTokenServer.Start();
         using var registry = await DockerRegistryServer.StartAsync(token: tokens.RegistryAuth);
         using var temp = new TempDir("nvsdk-token-");

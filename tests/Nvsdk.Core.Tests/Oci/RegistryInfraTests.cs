@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Nvsdk.Testing;
 using Nvsdk.Testing.Oci;
 using OciMediaTypes = Nvsdk.Core.Oci.OciMediaTypes;
 
@@ -277,8 +278,8 @@ public sealed class RegistryInfraTests(RegistryInfraFixture fixture) : IClassFix
 
     private DockerRegistryServer Registry(bool withAuth, bool needsSkopeo = true)
     {
-        Skip.If(needsSkopeo && Skopeo.Executable is null, Skopeo.MissingReason);
-        Skip.If(fixture.Anonymous is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(needsSkopeo && Skopeo.Executable is null, Skopeo.MissingReason);
+        CiTools.SkipIf(fixture.Anonymous is null, DockerRegistryServer.MissingReason);
         return (withAuth ? fixture.WithAuth : fixture.Anonymous)!;
     }
 

@@ -132,7 +132,7 @@ public sealed class TritonRegistryFixture : IAsyncLifetime
 
     public DockerRegistryServer Require()
     {
-        Skip.If(registry is null, DockerRegistryServer.MissingReason);
+        CiTools.SkipIf(registry is null, DockerRegistryServer.MissingReason);
         return registry!;
     }
 

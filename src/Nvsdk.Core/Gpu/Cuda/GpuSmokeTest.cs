@@ -9,7 +9,7 @@ namespace Nvsdk.Core.Gpu.Cuda;
 /// memory bandwidth against the theoretical peak.
 /// <para>
 /// A missing libcuda or libnvrtc, or a driver that will not start, throws <see cref="GpuUnavailableException"/>
-/// (<see cref="ErrorCode.InvalidInput"/>): nothing could be tested. A CUDA or NVRTC error on one GPU is that
+/// (<see cref="ErrorCode.GpuUnavailable"/>): nothing could be tested. A CUDA or NVRTC error on one GPU is that
 /// GPU's failed result, and the other GPUs are still tested.
 /// </para>
 /// </summary>

@@ -16,18 +16,16 @@ public static class SnapshotFile
 
     public static HostSnapshot Read(string path)
     {
+        const string Hint = "pass a file written by `nvsdk doctor --record FILE`";
+        var bytes = Platform.UserFile.ReadAllBytes(path, "host snapshot", Hint);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), GpuJsonContext.Default.HostSnapshot)
-                ?? throw new UsageException($"{path} is empty, not a host snapshot");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read the snapshot {path}: {e.Message}", "pass a file written by `nvsdk doctor --record FILE`");
+            return JsonSerializer.Deserialize(bytes, GpuJsonContext.Default.HostSnapshot)
+                ?? throw new UsageException($"{path} is empty, not a host snapshot", Hint);
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path} is not a host snapshot: {e.Message}", "pass a file written by `nvsdk doctor --record FILE`");
+            throw new UsageException($"{path} is not a host snapshot: {Platform.UserFile.JsonProblem(e)}", Hint);
         }
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class RegistryClient : IDisposable
             AllowAutoRedirect = true,
         };
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("nvsdk", "0.1"));
+        http.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
     }
 
     public RegistryClientOptions Options => options;

@@ -134,7 +134,7 @@ public class ProfileFilesTests
     [SkippableFact]
     public async Task EnvironmentD_SystemdGenerator_PrependsBinAndSetsCuda()
     {
-        Skip.IfNot(File.Exists(EnvironmentGenerator), $"{EnvironmentGenerator} is not installed (apt-get install systemd)");
+        CiTools.SkipIfNot(File.Exists(EnvironmentGenerator), $"{EnvironmentGenerator} is not installed (apt-get install systemd)");
         using var temp = new TempDir();
         Directory.CreateDirectory(temp.Combine("environment.d"));
         File.WriteAllText(temp.Combine("environment.d", "60-nvsdk.conf"), ProfileFiles.EnvironmentD(Root));
@@ -154,7 +154,7 @@ public class ProfileFilesTests
     private static string Shell(string name)
     {
         var program = ProcessRunner.Which(name);
-        Skip.If(program is null, $"{name} is not installed");
+        CiTools.SkipIf(program is null, $"{name} is not installed");
         return program;
     }
 

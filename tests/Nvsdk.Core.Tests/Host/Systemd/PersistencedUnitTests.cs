@@ -61,7 +61,7 @@ public class PersistencedUnitTests
     public async Task Render_SystemdAnalyzeVerify_Clean()
     {
         var analyze = ProcessRunner.Which("systemd-analyze");
-        Skip.If(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
+        CiTools.SkipIf(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
         using var temp = new TempDir();
         var unit = WriteUnit(temp, PersistencedUnit.Render(FakeDaemon(temp)));
 
@@ -79,7 +79,7 @@ public class PersistencedUnitTests
     public async Task SystemdAnalyzeVerify_BrokenUnit_Complains(string line, string broken, string complaint)
     {
         var analyze = ProcessRunner.Which("systemd-analyze");
-        Skip.If(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
+        CiTools.SkipIf(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
         using var temp = new TempDir();
         var text = PersistencedUnit.Render(FakeDaemon(temp)).Replace(line, broken, StringComparison.Ordinal);
         var unit = WriteUnit(temp, text);
@@ -93,7 +93,7 @@ public class PersistencedUnitTests
     public async Task SystemdAnalyzeVerify_MissingBinary_Fails()
     {
         var analyze = ProcessRunner.Which("systemd-analyze");
-        Skip.If(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
+        CiTools.SkipIf(analyze is null, "systemd-analyze is not installed (apt-get install systemd)");
         using var temp = new TempDir();
         var unit = WriteUnit(temp, PersistencedUnit.Render(temp.Combine("absent", "nvidia-persistenced")));
 
