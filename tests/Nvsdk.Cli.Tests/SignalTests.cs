@@ -72,7 +72,7 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
         Assert.True(midway, $"update finished before the signal (exit {exit}): {stderr}");
         AssertStoppedBySignal(exit, stderr, signal);
         Assert.Equal(before, await File.ReadAllBytesAsync(lockPath));
-        Assert.Empty(Directory.GetFiles(temp.Path, "lock.json.*")); // no temp file left beside it
+        Assert.Empty(Directory.GetFiles(temp.Path).Where(f => Path.GetFileName(f).StartsWith("lock.json.", StringComparison.Ordinal))); // no temp file beside it
     }
 
     /// <summary>Starts nvsdk, signals it after <paramref name="delayMs"/> if it still runs, and waits for it.</summary>

@@ -137,7 +137,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
         var lockPath = CopyShippedLock();
         var before = await File.ReadAllBytesAsync(lockPath);
         var only = await Nvsdk.RunAsync(["update", "--lock", lockPath, "--json", "--component", "cuda", .. server.Bases(FixtureUpdateSources.WithoutSbsaRunfile)]);
-        Assert.True(only.ExitCode == 0, only.ToString());
+        Assert.True(only.ExitCode == 1, only.ToString()); // the release NVIDIA names is incomplete: cuda could not be checked
         using (var json = JsonDocument.Parse(only.Stdout))
         {
             Assert.Empty(Proposals(json));

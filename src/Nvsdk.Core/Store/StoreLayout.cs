@@ -69,7 +69,8 @@ public sealed class StoreLayout
             return Path.Combine(xdg, "nvsdk");
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile); // $HOME, else the passwd entry
+        // $HOME, else the passwd entry; GetFolderPath would answer "" for a home that does not exist, hiding which.
+        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
         if (!Path.IsPathRooted(home) || !Directory.Exists(home))
         {
             throw new Errors.UsageException(
