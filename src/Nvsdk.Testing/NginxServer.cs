@@ -27,7 +27,11 @@ public sealed class NginxServer : IDisposable
 
     public string AccessLog => prefix.Combine("access.log");
 
-    public static async Task<NginxServer> StartAsync(string servedRoot, int slowBytesPerSecond = 256 * 1024)
+    /// <summary>
+    /// With <paramref name="slowRegistry"/> (host:port) nginx also proxies /v2/ to that registry at the slow rate: a
+    /// registry that trickles, for stopping pulls mid-blob.
+    /// </summary>
+    public static async Task<NginxServer> StartAsync(string servedRoot, int slowBytesPerSecond = 256 * 1024, string? slowRegistry = null)
     {
         var nginx = ProcessRunner.Require("nginx", "nginx-light");
         for (var attempt = 0; ; attempt++)
@@ -35,7 +39,7 @@ public sealed class NginxServer : IDisposable
             var prefix = new TempDir("nvsdk-nginx-");
             var port = LoopbackProcess.FreePort();
             var conf = prefix.Combine("nginx.conf");
-            await File.WriteAllTextAsync(conf, Config(prefix.Path, Path.GetFullPath(servedRoot), port, slowBytesPerSecond));
+            await File.WriteAllTextAsync(conf, Config(prefix.Path, Path.GetFullPath(servedRoot), port, slowBytesPerSecond, slowRegistry));
             var process = ProcessRunner.Start(nginx, ["-p", prefix.Path, "-c", conf, "-e", prefix.Combine("error.log")]);
             if (await LoopbackProcess.WaitForPortAsync(port, process, 100))
             {
@@ -52,11 +56,14 @@ public sealed class NginxServer : IDisposable
         }
     }
 
-    private static string Config(string prefix, string root, int port, int slowRate)
+    private static string Config(string prefix, string root, int port, int slowRate, string? slowRegistry)
     {
         // As root, nginx workers default to 'nobody', who cannot read a 0700 temp folder.
         var user = Environment.UserName == "root" ? "user root;" : string.Empty;
         var rate = slowRate.ToString(CultureInfo.InvariantCulture);
+        var registry = slowRegistry is null
+            ? string.Empty
+            : $"location /v2/ {{ proxy_pass http://{slowRegistry}; proxy_set_header Host $http_host; proxy_buffering off; limit_rate {rate}; }}";
         return $$"""
             {{user}}
             daemon off;
@@ -82,6 +89,7 @@ public sealed class NginxServer : IDisposable
                     location /index/ { alias {{root}}/; autoindex on; }
                     location /missing/ { return 404; }
                     location /broken/ { return 500; }
+                    {{registry}}
                 }
             }
             """;

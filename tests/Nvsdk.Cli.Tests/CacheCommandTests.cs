@@ -144,6 +144,9 @@ public sealed class CacheFixture : IAsyncLifetime
 
     public string PublicKey => temp.Combine("ci-1.pub");
 
+    /// <summary>The registry's host:port, for putting a throttling proxy in front of it.</summary>
+    public string RegistryHost => registry?.Host ?? throw new InvalidOperationException("no registry");
+
     public string RequireCache()
     {
         CiTools.SkipIf(registry is null, DockerRegistryServer.MissingReason);

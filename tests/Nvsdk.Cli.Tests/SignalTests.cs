@@ -72,7 +72,7 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
         Assert.True(midway, $"update finished before the signal (exit {exit}): {stderr}");
         AssertStoppedBySignal(exit, stderr, signal);
         Assert.Equal(before, await File.ReadAllBytesAsync(lockPath));
-        Assert.Empty(Directory.GetFiles(temp.Path).Where(f => Path.GetFileName(f).StartsWith("lock.json.", StringComparison.Ordinal))); // no temp file beside it
+        Assert.DoesNotContain(Directory.GetFiles(temp.Path), f => Path.GetFileName(f).StartsWith("lock.json.", StringComparison.Ordinal)); // no temp file beside it
     }
 
     /// <summary>Starts nvsdk, signals it after <paramref name="delayMs"/> if it still runs, and waits for it.</summary>
@@ -102,5 +102,45 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
         var errors = stderr.Split('\n').Where(l => l.StartsWith("nvsdk: ", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(errors);
         Assert.Contains($"interrupted by SIG{signal}", line, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>`cache pull` stopped mid-blob by SIGINT/SIGTERM, through nginx trickling the registry's responses.</summary>
+[Trait("Lane", "NonRoot")]
+public sealed class CachePullSignalTests(CacheFixture fixture) : IClassFixture<CacheFixture>, IDisposable
+{
+    private readonly TempDir temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public async Task CachePull_SignalledMidway_StopsCleanlyAndReRunCompletes(string signal, int exit)
+    {
+        fixture.RequireCache();
+        using var slow = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 * 1024, slowRegistry: fixture.RegistryHost);
+        var root = temp.Combine("root");
+        string[] pull = ["cache", "pull", $"127.0.0.1:{slow.Port}/nvsdk-cache", "--lock", fixture.Lock, "--trusted-key", fixture.PublicKey, "--root", root];
+        using var process = Nvsdk.Start(pull);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(1500);
+        Assert.False(process.HasExited, $"cache pull finished before the signal: {await stderr}");
+        await Nvsdk.SignalAsync(process, signal);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+
+        await stdout;
+        var err = await stderr;
+        Assert.True(process.ExitCode == exit, $"exit {process.ExitCode}\n{err}");
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.Contains($"interrupted by SIG{signal}", Assert.Single(err.Split('\n'), l => l.StartsWith("nvsdk: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", root);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var again = await Nvsdk.RunAsync(pull);
+        Assert.True(again.ExitCode == 0, again.ToString());
     }
 }
