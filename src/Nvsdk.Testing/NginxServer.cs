@@ -63,7 +63,7 @@ public sealed class NginxServer : IDisposable
         var rate = slowRate.ToString(CultureInfo.InvariantCulture);
         var registry = slowRegistry is null
             ? string.Empty
-            : $"location /v2/ {{ proxy_pass http://{slowRegistry}; proxy_set_header Host $http_host; proxy_buffering off; limit_rate {rate}; }}";
+            : $"location /v2/ {{ proxy_pass http://{slowRegistry}; proxy_set_header Host $http_host; proxy_limit_rate {rate}; limit_rate {rate}; }}";
         return $$"""
             {{user}}
             daemon off;
