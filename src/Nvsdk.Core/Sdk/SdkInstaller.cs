@@ -25,7 +25,8 @@ public static class SdkInstaller
         FetchOptions options,
         Action<FetchEvent>? report = null,
         CancellationToken cancellationToken = default,
-        Cache.CacheSource? cache = null)
+        Cache.CacheSource? cache = null,
+        GenerationInputs? inputs = null)
     {
         var generations = new Generations(store.Layout);
         if (TryNoOp(lockFile, selection, store, generations) is { } same)
@@ -91,7 +92,7 @@ public static class SdkInstaller
             throw new InstallException(failures);
         }
 
-        var record = await AssembleAsync(lockFile, selection.System, trees, store, generations, cancellationToken).ConfigureAwait(false);
+        var record = await AssembleAsync(lockFile, selection.System, trees, store, generations, inputs ?? GenerationInputs.None, cancellationToken).ConfigureAwait(false);
         return new InstallResult(record, NoOp: false, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache);
     }
 
@@ -119,6 +120,7 @@ public static class SdkInstaller
         (Artifact Artifact, TreeInstallResult Tree)[] trees,
         NvsdkStore store,
         Generations generations,
+        GenerationInputs inputs,
         CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(generations.Dir);
@@ -160,7 +162,8 @@ public static class SdkInstaller
 
                 builder.AddStandardLinks();
                 record = record with { CopiedFiles = builder.CopiedFiles };
-                GeneratedFiles.Write(staging, final, record);
+                record = GenerationProvenance.Write(staging, record, lockFile, trees, inputs);
+                GeneratedFiles.Write(staging, final, record, inputs.Targets);
                 NvsdkStore.SyncAndSeal(staging);
                 Directory.Move(staging, final);
                 generations.WriteRecord(record);
