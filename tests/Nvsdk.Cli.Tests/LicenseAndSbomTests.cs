@@ -129,7 +129,8 @@ public sealed class LicenseAndSbomTests(FixtureServer fixtures) : IClassFixture<
         Assert.Equal(Proprietary.Append("BSD-3-Clause").Order(StringComparer.Ordinal), licenses.Select(l => (string)l!["id"]!).Order(StringComparer.Ordinal));
         var bsd = licenses.Single(l => (string?)l!["id"] == "BSD-3-Clause")!;
         Assert.Equal(["cutlass 4.3.3", "nccl 2.28.9"], bsd["components"]!.AsArray().Select(c => (string)c!));
-        Assert.All(licenses, l => Assert.StartsWith("https://", (string?)l!["url"], StringComparison.Ordinal));
+        Assert.Equal(["cutlass: LICENSE.txt", "nccl: *.dist-info/LICENSE.txt (the wheel's metadata)"], bsd["textInArchive"]!.AsArray().Select(c => (string)c!));
+        Assert.All(licenses, l => Assert.All(l!["urls"]!.AsArray(), u => Assert.StartsWith("https://", (string?)u, StringComparison.Ordinal)));
     }
 
     [Fact]

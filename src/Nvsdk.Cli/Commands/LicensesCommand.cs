@@ -27,7 +27,7 @@ internal static class LicensesCommand
             var lockFile = context.LoadLock();
             var recorded = new LicenseRecord(new StoreLayout(context.StoreRoot)).Read();
             var rows = LicenseRequirement.Of(lockFile.Components)
-                .Select(r => new JsonLicense(r.License.Id, r.License.Name, r.License.Proprietary, r.Components, r.License.TextInArchive, r.License.Url, recorded.FirstOrDefault(a => a.Id == r.License.Id)))
+                .Select(r => new JsonLicense(r.License.Id, r.License.Name, r.License.Proprietary, r.Components, r.TextSources, r.Urls, recorded.FirstOrDefault(a => a.Id == r.License.Id && a.TextSha256 == LicenseAcceptance.TextSha256Of(r.License))))
                 .ToList();
             if (context.Json)
             {
@@ -39,7 +39,7 @@ internal static class LicensesCommand
                 foreach (var row in rows)
                 {
                     var status = !row.Proprietary ? "open source" : row.Accepted is { } a ? $"accepted by {a.User} {a.AcceptedAt:yyyy-MM-dd}" : "[yellow]not accepted[/]";
-                    table.AddRow(Markup.Escape(row.Id), Markup.Escape(string.Join(", ", row.Components)), Markup.Escape(row.TextInArchive ?? "-"), Markup.Escape(row.Url ?? "-"), status);
+                    table.AddRow(Markup.Escape(row.Id), Markup.Escape(string.Join(", ", row.Components)), Markup.Escape(Lines(row.TextInArchive)), Markup.Escape(Lines(row.Urls)), status);
                 }
 
                 Stdout.Console.Write(table);
@@ -50,6 +50,8 @@ internal static class LicensesCommand
         command.Add(Accept());
         return command;
     }
+
+    private static string Lines(IReadOnlyList<string> values) => values.Count == 0 ? "-" : string.Join('\n', values);
 
     private static Command Accept()
     {

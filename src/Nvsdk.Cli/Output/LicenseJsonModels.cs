@@ -6,7 +6,7 @@ namespace Nvsdk.Cli.Output;
 /// <summary>`nvsdk licenses --json`: every licence of the lock, where its text is, and whether it is accepted.</summary>
 internal sealed record JsonLicenses(string Root, IReadOnlyList<JsonLicense> Licenses);
 
-internal sealed record JsonLicense(string Id, string Name, bool Proprietary, IReadOnlyList<string> Components, string? TextInArchive, string? Url, LicenseAcceptance? Accepted);
+internal sealed record JsonLicense(string Id, string Name, bool Proprietary, IReadOnlyList<string> Components, IReadOnlyList<string> TextInArchive, IReadOnlyList<string> Urls, LicenseAcceptance? Accepted);
 
 /// <summary>`nvsdk licenses accept --json`: what was recorded.</summary>
 internal sealed record JsonLicensesAccepted(string Record, IReadOnlyList<LicenseAcceptance> Accepted);

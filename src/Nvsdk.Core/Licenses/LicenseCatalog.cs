@@ -25,7 +25,7 @@ public static class LicenseCatalog
         ["NVIDIA cuTENSOR Software License Agreement"] = new("NVIDIA-cuTENSOR-SLA", "NVIDIA cuTENSOR Software License Agreement", true, "https://docs.nvidia.com/cuda/cutensor/latest/license.html", "LICENSE"),
         ["NVIDIA Deep Learning Container License"] = new("NVIDIA-DLC-License", "NVIDIA Deep Learning Container License", true, "https://developer.download.nvidia.com/licenses/NVIDIA_Deep_Learning_Container_License.pdf", null),
         ["NVIDIA NCCL License (BSD-3-Clause)"] = new("BSD-3-Clause", "BSD 3-Clause \"New\" or \"Revised\" License", false, "https://github.com/NVIDIA/nccl/blob/master/LICENSE.txt", "*.dist-info/LICENSE.txt (the wheel's metadata)"),
-        ["BSD-3-Clause"] = new("BSD-3-Clause", "BSD 3-Clause \"New\" or \"Revised\" License", false, "https://spdx.org/licenses/BSD-3-Clause.html", "LICENSE.txt"),
+        ["BSD-3-Clause"] = new("BSD-3-Clause", "BSD 3-Clause \"New\" or \"Revised\" License", false, "https://spdx.org/licenses/BSD-3-Clause.html", "LICENSE.txt"), // CUTLASS's entry
     };
 
     public static bool IsSpdx(string id) => OpenSpdx.Contains(id);
