@@ -23,6 +23,10 @@ export NVSDK_ROOT="$work/root" NVSDK_LOCK="$work/mirror/fixture.lock.json"
 
 step nvsdk plan
 nvsdk plan
+step nvsdk licenses "   # NVIDIA's licences: install refuses until the proprietary ones are accepted"
+nvsdk licenses
+step nvsdk licenses accept --all "   # recorded once for this root (id, text sha256, time, user)"
+nvsdk licenses accept --all
 step nvsdk install
 nvsdk install
 step nvsdk install "   # again: nothing to do"

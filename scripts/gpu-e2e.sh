@@ -5,7 +5,10 @@
 #  2. write a lock for them and serve them on loopback (python3's http.server),
 #  3. `nvsdk install` them into a fresh root,
 #  4. build a CUDA program with the generation's nvcc, and another with CMake find_package(CUDAToolkit)
-#     (CUDA language + CUDA::cublas), and run both on the GPU.
+#     (CUDA language + CUDA::cublas), and run both on the GPU,
+#  5. check what the generation says about itself: `nvsdk env` exports CUDAARCHS=90 for the H100/H200, a CMake
+#     project that sets no architecture builds sm_90 code from it, doctor names the architecture, and the
+#     generation's licences and SBOM (sbom.cdx.json) are there.
 # Usage: scripts/gpu-e2e.sh [path/to/nvsdk]   (default out/nvsdk; build it with scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +70,7 @@ for pkg, members in packages.items():
             h.update(chunk)
     size = os.path.getsize(path)
     print(f"  {top}.tar.xz  {size / 2**20:8.1f} MiB  {h.hexdigest()}")
-    components.append({"name": pkg, "version": version, "license": "CUDA Toolkit", "cudaMajor": int(version.split(".")[0]),
+    components.append({"name": pkg, "version": version, "license": "NVIDIA CUDA Toolkit EULA", "cudaMajor": int(version.split(".")[0]),
         "artifacts": [{"file": top + ".tar.xz", "systems": ["x86_64-linux"], "format": "tar.xz", "sha256": h.hexdigest(), "size": size,
                        "sources": [{"url": f"http://127.0.0.1:{port}/{top}.tar.xz", "role": "mirror"}]}]})
 lock = {"lockVersion": 1, "sdk": {"cuda": version}, "systems": ["x86_64-linux"], "components": components}
@@ -77,6 +80,13 @@ PY
 server=$!
 for _ in $(seq 50); do python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break; sleep 0.1; done
 export NVSDK_ROOT="$work/root" NVSDK_LOCK="$work/mirror/gpu.lock.json"
+
+step "nvsdk install without accepting the CUDA EULA: refused (exit 2) before any download"
+nvsdk licenses
+rc=0; nvsdk install || rc=$?
+[ "$rc" = 2 ] || { echo "expected exit 2 from the licence gate, got $rc" >&2; exit 1; }
+[ ! -d "$NVSDK_ROOT/store" ] || { echo "the licence gate let something into the store" >&2; exit 1; }
+nvsdk licenses accept --all
 
 step "nvsdk check && nvsdk install (from the loopback mirror)"
 nvsdk check
@@ -159,3 +169,47 @@ nvsdk shell -- sh -c "ldd '$work/build/gemm' | grep -E 'cublas|cudart'"
 nvsdk shell -- "$work/build/gemm"
 
 step "done: the installed SDK's nvcc and CMake both built programs that ran on the GPU"
+
+step "GPU architectures: nvsdk env exports CUDAARCHS for this host's GPUs"
+nvsdk status | grep -E "GPU [0-9]|architecture"
+nvsdk doctor | grep -E "gpu\.[0-9]+\.arch" || true
+nvsdk env | grep -E "CUDAARCHS|TORCH_CUDA_ARCH_LIST"
+archs=$(nvsdk env --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["set"].get("CUDAARCHS", ""))')
+want=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | tr -d . | sort -un | paste -sd';')
+echo "CUDAARCHS=$archs (nvidia-smi says $want)"
+[ "$archs" = "$want" ] || { echo "CUDAARCHS is '$archs', expected '$want'" >&2; exit 1; }
+grep -h CUDAARCHS "$gen/nvsdk-env.sh" "$gen/share/modulefiles/lua/nvidia-sdk/"*.lua
+
+step "a CMake project that sets no CUDA architecture builds for sm_$archs from the environment alone"
+mkdir -p "$work/noarch"
+cp "$work/src/saxpy.cu" "$work/noarch/"
+cat > "$work/noarch/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.20)
+project(noarch LANGUAGES CUDA)
+message(STATUS "CMAKE_CUDA_ARCHITECTURES=${CMAKE_CUDA_ARCHITECTURES}")
+add_executable(noarch saxpy.cu)
+CM
+(
+  eval "$(nvsdk env)"
+  cmake -S "$work/noarch" -B "$work/noarch-build" -DCMAKE_CUDA_COMPILER="$CUDA_HOME/bin/nvcc" 2>&1 | grep -E "CMAKE_CUDA_ARCHITECTURES|Error" || true
+  cmake --build "$work/noarch-build" 2>&1 | tail -1
+)
+grep -E "^CMAKE_CUDA_ARCHITECTURES" "$work/noarch-build/CMakeCache.txt"
+"$cuda/bin/cuobjdump" --list-elf "$work/noarch-build/noarch" | tee "$work/elf.txt"
+grep -q "sm_$archs" "$work/elf.txt" || { echo "no sm_$archs code in the binary" >&2; exit 1; }
+"$work/noarch-build/noarch"
+
+step "licences and SBOM of the generation"
+ls -l "$gen/share/licenses/"
+python3 - "$gen/sbom.cdx.json" <<'PY'
+import json, sys
+bom = json.load(open(sys.argv[1]))
+print(f"{bom['bomFormat']} {bom['specVersion']} {bom['serialNumber']}, tool {bom['metadata']['tools']['components'][0]['name']} {bom['metadata']['tools']['components'][0]['version']}")
+for c in bom["components"]:
+    props = {p["name"]: p["value"] for p in c.get("properties", [])}
+    lic = c["licenses"][0]["license"]
+    print(f"  {c['name']} {c['version']}  sha256 {c['hashes'][0]['content'][:16]}…  tree {props['nvsdk:tree-sha256'][:16]}…  licence {lic.get('id') or lic.get('name')}")
+PY
+nvsdk sbom --format spdx | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["spdxVersion"], len(d["packages"]), "packages")'
+
+step "done: CUDAARCHS=$archs from nvsdk env, and CMake built sm_$archs code from it with no architecture set"

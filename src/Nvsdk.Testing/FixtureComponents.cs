@@ -98,6 +98,7 @@ internal static class FixtureComponents
             FixtureEntry.Text("bin/trtexec", "#!/bin/sh\necho '&&&& trtexec fixture (TensorRT 10.15.1)'\n", executable: true),
             FixtureEntry.File("lib/libnvinfer_static.a", payload),
             FixtureEntry.Text("doc/Acknowledgements.txt", "TensorRT fixture acknowledgements\n"),
+            FixtureEntry.Text("doc/TensorRT-SLA.txt", "NVIDIA TensorRT Software License Agreement (fixture)\n"),
         };
         entries.AddRange(await LibraryAsync(system, "lib", "nvinfer", "10.15.1", "10", "int getInferLibVersion(void) { return 101501; }"));
         return entries;
@@ -115,6 +116,7 @@ internal static class FixtureComponents
             FixtureEntry.Text("nvidia/__init__.py", string.Empty),
             FixtureEntry.Text("nvidia_nccl_cu12-2.28.9.dist-info/METADATA", "Metadata-Version: 2.1\nName: nvidia-nccl-cu12\nVersion: 2.28.9\n"),
             FixtureEntry.Text("nvidia_nccl_cu12-2.28.9.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: false\n"),
+            FixtureEntry.Text("nvidia_nccl_cu12-2.28.9.dist-info/LICENSE.txt", "NCCL: Copyright (c) NVIDIA CORPORATION. BSD-3-Clause (fixture)\n"),
         ];
     }
 

@@ -16,6 +16,17 @@ public static class FixtureLock
         ["cutlass"] = null,
     };
 
+    /// <summary>The licence each component's real lock entry names (nvsdk.lock.json), so the licence gate sees real ones.</summary>
+    private static readonly Dictionary<string, string> License = new(StringComparer.Ordinal)
+    {
+        ["cuda"] = "NVIDIA CUDA Toolkit EULA",
+        ["cudnn"] = "NVIDIA cuDNN Software License Agreement",
+        ["nccl"] = "NVIDIA NCCL License (BSD-3-Clause)",
+        ["tensorrt"] = "NVIDIA TensorRT License Agreement",
+        ["cutensor"] = "NVIDIA cuTENSOR Software License Agreement",
+        ["cutlass"] = "BSD-3-Clause",
+    };
+
     /// <summary>
     /// <paramref name="sources"/> maps a fixture to its (url, role) list. <paramref name="corrupt"/> pins a wrong
     /// digest for the named files, for mismatch tests.
@@ -49,7 +60,7 @@ public static class FixtureLock
             {
                 ["name"] = group.Key,
                 ["version"] = group.First().Version,
-                ["license"] = "fixture",
+                ["license"] = License.GetValueOrDefault(group.Key, "fixture"),
             };
             if (CudaMajor.GetValueOrDefault(group.Key) is { } major)
             {

@@ -22,6 +22,35 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("degraded", doctor.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>The H100 recording with its GPU changed to a P100: CUDA 13 cannot target sm_60, so the host is broken.</summary>
+    [Fact]
+    public async Task Doctor_P100WithCuda13_ExitsBrokenNamingTheArchitecture()
+    {
+        var doctor = await Nvsdk.RunAsync("doctor", "--from-snapshot", Path.Combine(RepoPaths.Root, "tests", "fixtures", "snapshots", "p100-driver580.json"));
+        Assert.Equal(2, doctor.ExitCode);
+        Assert.Contains("FAIL gpu.0.arch", doctor.Stdout, StringComparison.Ordinal);
+        Assert.Contains("sm_60", doctor.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("h100-driver580")]
+    [InlineData("h200-driver580")]
+    public async Task Doctor_HopperRecordings_PassTheArchitectureCheck(string snapshot)
+    {
+        var doctor = await Nvsdk.RunAsync("doctor", "--from-snapshot", Path.Combine(RepoPaths.Root, "tests", "fixtures", "snapshots", snapshot + ".json"));
+        Assert.Equal(1, doctor.ExitCode); // degraded by the recording's own caveats, not by the architecture
+        Assert.Contains("ok   gpu.0.arch", doctor.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Hopper sm_90", doctor.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_RecordedH100_ShowsArchitectureNameAndSm()
+    {
+        var status = await Nvsdk.RunAsync("status", "--from-snapshot", Recorded);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Hopper sm_90", status.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Doctor_Json_HasEveryFindingWithStatus()
     {

@@ -125,6 +125,30 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         Assert.Contains($"export CUDA_PATH='{Current}'", shell.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>The recorded H100 as the host: CUDAARCHS and TORCH_CUDA_ARCH_LIST for its sm_90; CI's own host (no GPU) exports none.</summary>
+    [Fact]
+    public async Task Env_Json_OnTheH100Recording_CarriesCudaArchs90()
+    {
+        await InstallAsync();
+        var recorded = Path.Combine(RepoPaths.Root, "tests", "fixtures", "snapshots", "h100-driver580.json");
+        var env = await Nvsdk.RunAsync("env", "--root", Root, "--json", "--from-snapshot", recorded);
+        Assert.True(env.ExitCode == 0, env.ToString());
+        using var json = JsonDocument.Parse(env.Stdout);
+        Assert.Equal("90", json.RootElement.GetProperty("set").GetProperty("CUDAARCHS").GetString());
+        Assert.Equal("9.0", json.RootElement.GetProperty("set").GetProperty("TORCH_CUDA_ARCH_LIST").GetString());
+        var buildHost = temp.Combine("build-host");
+        Directory.CreateDirectory(Path.Combine(buildHost, "etc", "nvsdk"));
+        await File.WriteAllTextAsync(Path.Combine(buildHost, "etc", "nvsdk", "host.toml"), "[gpu]\narchitectures = [\"80\", \"90\"]\n");
+        var configured = await Nvsdk.RunAsync("env", "--root", Root, "--host-root", buildHost);
+        Assert.True(configured.ExitCode == 0, configured.ToString());
+        if (!File.Exists("/dev/nvidiactl"))
+        {
+            Assert.Contains("export CUDAARCHS='80;90'", configured.Stdout, StringComparison.Ordinal);
+            var none = await Nvsdk.RunAsync("env", "--root", Root, "--host-root", temp.Combine("empty-host"));
+            Assert.DoesNotContain("CUDAARCHS", none.Stdout, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Env_NothingInstalled_SaysToInstall()
     {

@@ -53,18 +53,37 @@ internal static class Nvsdk
         return ProcessRunner.RunAsync(file, [.. prefix, .. args], environment: CleanEnvironment, timeout: timeout ?? TimeSpan.FromMinutes(3));
     }
 
+    /// <summary>With variables set (or removed, with null) on top of the clean environment.</summary>
+    public static Task<ProcessResult> RunWithAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var (file, prefix) = Command;
+        var merged = new Dictionary<string, string?>(CleanEnvironment);
+        foreach (var (name, value) in environment)
+        {
+            merged[name] = value;
+        }
+
+        return ProcessRunner.RunAsync(file, [.. prefix, .. args], environment: merged, timeout: TimeSpan.FromMinutes(3));
+    }
+
     public static Process Start(params string[] args)
     {
         var (file, prefix) = Command;
         return ProcessRunner.Start(file, [.. prefix, .. args], environment: CleanEnvironment);
     }
 
-    /// <summary>A developer's own NVSDK_ROOT or NVSDK_LOCK must never leak into a test.</summary>
+    /// <summary>
+    /// A developer's own NVSDK_ROOT or NVSDK_LOCK must never leak into a test. The fixture lock carries NVIDIA's
+    /// real licence names, so every test accepts them as CI does (NVSDK_ACCEPT_LICENSES=1), except the licence
+    /// tests, which remove it (<see cref="RunWithAsync"/>).
+    /// </summary>
     private static readonly Dictionary<string, string?> CleanEnvironment = new()
     {
         ["NVSDK_ROOT"] = null,
         ["NVSDK_LOCK"] = null,
         ["XDG_DATA_HOME"] = null,
+        ["NVSDK_ACCEPT_LICENSES"] = "1",
+        ["NVSDK_HOST_CONFIG"] = null,
         ["TERM"] = "dumb",
     };
 }

@@ -16,6 +16,7 @@ internal sealed class FetchOptionsBinder(string verb)
     private readonly Option<int> jobs = new("--jobs", "-j") { Description = "Artifacts at once", DefaultValueFactory = _ => 4 };
     private readonly Option<int> retries = new("--retries") { Description = "Attempts per source for 5xx, timeouts and resets", DefaultValueFactory = _ => 4 };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds a connection may stall before the attempt fails", DefaultValueFactory = _ => 30 };
+    private readonly Option<bool> acceptLicenses = new("--accept-licenses") { Description = "Accept the licences of what this command installs (list them with `nvsdk licenses`)" };
 
     public void AddTo(Command command)
     {
@@ -25,6 +26,7 @@ internal sealed class FetchOptionsBinder(string verb)
         command.Add(jobs);
         command.Add(retries);
         command.Add(timeout);
+        command.Add(acceptLicenses);
     }
 
     public FetchOptions Bind(ParseResult result)
@@ -39,15 +41,26 @@ internal sealed class FetchOptionsBinder(string verb)
         };
     }
 
-    /// <summary>The lock's artifacts the command line asks for; throws one clear error for any bad input.</summary>
-    public (Core.LockFile.LockFile Lock, Core.Plan.Selection Selection, FetchOptions Options) Select(ParseResult result, CliContext context)
+    /// <summary>
+    /// The lock's artifacts the command line asks for, once their proprietary licences are accepted; throws one
+    /// clear error for any bad input, before anything is downloaded or written.
+    /// </summary>
+    public FetchRequest Select(ParseResult result, CliContext context)
     {
         var options = Bind(result);
         var lockFile = context.LoadLock();
         var selection = Core.Plan.ArtifactSelection.Select(lockFile, result.GetValue(components) ?? [], GlobalOptions.ResolveSystem(result.GetValue(system)), options.AllowUnpinned);
-        return (lockFile, selection, options);
+        var licenses = LicensesCommand.Gate(context, lockFile, selection, result.GetValue(acceptLicenses));
+        return new FetchRequest(lockFile, selection, options, licenses);
     }
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new UsageException($"{name} must be at least 1");
+}
+
+/// <summary>What `fetch` and `install` go on with: the lock, the selection, the download options and the licence grants.</summary>
+internal sealed record FetchRequest(Core.LockFile.LockFile Lock, Core.Plan.Selection Selection, FetchOptions Options, IReadOnlyList<Core.Licenses.LicenseGrant> Licenses)
+{
+    public void Deconstruct(out Core.LockFile.LockFile lockFile, out Core.Plan.Selection selection, out FetchOptions options) =>
+        (lockFile, selection, options) = (Lock, Selection, Options);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nvsdk.Cli.Output;
 using Nvsdk.Core.Cache;
+using Nvsdk.Core.Gpu.Host;
 using Nvsdk.Core.Oci.Registry;
 using Nvsdk.Core.Plan;
 using Nvsdk.Core.Sdk;
@@ -24,14 +25,15 @@ internal static class InstallCommand
         command.SetAction(async (result, ct) =>
         {
             var context = CliContext.From(result);
-            var (lockFile, selection, options) = input.Select(result, context);
+            var request = input.Select(result, context);
+            var (lockFile, selection, options) = request;
             var store = NvsdkStore.Open(context.StoreRoot);
             var settings = result.GetValue(noCache) ? new CacheSettings { Enabled = false } : CacheSettings.Load(store.Layout);
             using var registry = new RegistryClient(new RegistryClientOptions { Fetch = options });
             var cache = CacheSource.FromSettings(settings, registry);
             var installed = await FetchProgressView.RunAsync(
                 context,
-                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, result.GetValue(repair))).ConfigureAwait(false);
+                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, new GenerationInputs(request.Licenses, HostTargets.Live()), result.GetValue(repair))).ConfigureAwait(false);
             Render(context, store, selection, installed);
             return ExitCodes.Ok;
         });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Nvsdk.Cli.Output;
+using Nvsdk.Core.Gpu.Cuda;
 using Nvsdk.Core.Gpu.Host;
 using Nvsdk.Core.Gpu.Nvml;
 using Spectre.Console;
@@ -112,7 +113,7 @@ internal static class StatusCommand
             void Row(string name, string value) => table.AddRow(name, Markup.Escape(value));
             Row("UUID", g.Uuid);
             Row("bus", g.BusId ?? "?");
-            Row("compute capability", g.ComputeCapabilityMajor is { } ma ? $"{ma}.{g.ComputeCapabilityMinor}" : "?");
+            Row("architecture", g.ComputeCapabilityMajor is { } ma && g.ComputeCapabilityMinor is { } mi ? Architecture(new ComputeCapability(ma, mi)) : "?");
             Row("persistence", g.PersistenceMode switch { true => "on", false => "off", null => "n/a" });
             Row("temperature", g.TemperatureC is { } t ? $"{t} °C" : "n/a");
             Row("power", g.PowerW is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p:0.0} W of {g.PowerLimitW:0} W") : "n/a");
@@ -126,6 +127,9 @@ internal static class StatusCommand
 
         return new Rows(rows);
     }
+
+    /// <summary>"Hopper sm_90 (compute capability 9.0)": the name people know, and what nvcc and CMake take.</summary>
+    private static string Architecture(ComputeCapability cc) => $"{cc.ArchitectureName} {cc.SmName} (compute capability {cc})";
 
     private static string Cuda(int? version) => version is { } v ? $"{v / 1000}.{v % 1000 / 10}" : "?";
 }

@@ -1,4 +1,6 @@
+using Nvsdk.Core.Gpu.Cuda;
 using Nvsdk.Core.Gpu.Doctor;
+using Nvsdk.Core.Gpu.Nvml;
 using Nvsdk.Core.Host.Cdi;
 using Nvsdk.Core.Host.Config;
 using Nvsdk.Core.Host.Docker;
@@ -102,8 +104,10 @@ public static class HostPlanner
             }
             else
             {
-                files.Add(new ManagedFile("/etc/profile.d/nvsdk.sh", ProfileFiles.ProfileScript(sdkRoot), "644", "systemPackages = true"));
-                files.Add(new ManagedFile("/etc/environment.d/60-nvsdk.conf", ProfileFiles.EnvironmentD(sdkRoot), "644", "systemPackages = true (systemd sessions)"));
+                // The GPUs are read only on the live host: a test root has none, but may name gpu.architectures.
+                var targets = TargetArchitectures.Resolve(host.Root == "/" ? NvmlReader.Read() : null, config.GpuArchitectures);
+                files.Add(new ManagedFile("/etc/profile.d/nvsdk.sh", ProfileFiles.ProfileScript(sdkRoot, targets), "644", "systemPackages = true"));
+                files.Add(new ManagedFile("/etc/environment.d/60-nvsdk.conf", ProfileFiles.EnvironmentD(sdkRoot, targets), "644", "systemPackages = true (systemd sessions)"));
             }
         }
 

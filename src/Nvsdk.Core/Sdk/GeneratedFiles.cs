@@ -28,13 +28,13 @@ internal static class GeneratedFiles
         ("cutensor", "cutensor", "NVIDIA cuTENSOR", false),
     ];
 
-    public static void Write(string staging, string finalRoot, GenerationRecord record)
+    public static void Write(string staging, string finalRoot, GenerationRecord record, Gpu.Cuda.TargetArchitectures? targets = null)
     {
         var versions = record.Components.ToDictionary(c => c.Name, c => c.Version, StringComparer.Ordinal);
         var json = JsonSerializer.Serialize(new VersionJson(record.CudaVersion, record.System, record.Number, new SortedDictionary<string, string>(versions, StringComparer.Ordinal)), SdkJsonContext.Default.VersionJson);
         File.WriteAllText(Path.Combine(staging, "version.json"), json + "\n");
         WritePkgConfig(staging, finalRoot, record, versions);
-        var environment = SdkEnvironment.For(finalRoot, versions.Keys);
+        var environment = SdkEnvironment.For(finalRoot, versions.Keys, targets);
         File.WriteAllText(Path.Combine(staging, "nvsdk-env.sh"), $"# nvsdk generation {record.Number}: source this file to use the SDK\n{environment.ToShell()}");
         WriteModulefiles(staging, record, environment);
     }

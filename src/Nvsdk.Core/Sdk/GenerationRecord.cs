@@ -23,6 +23,22 @@ public sealed record GenerationRecord
 
     /// <summary>Files copied instead of hard-linked (the store and generations on different file systems).</summary>
     public int CopiedFiles { get; init; }
+
+    /// <summary>The licences of its components, their texts in the tree and the acceptances it was built under.</summary>
+    public IReadOnlyList<GenerationLicense>? Licenses { get; init; }
+
+    /// <summary>The CUDAARCHS its env script and modulefiles export ("90"), when the host's GPUs were known.</summary>
+    public string? CudaArchitectures { get; init; }
 }
+
+/// <summary>One licence of a generation: its components, its texts (path in the tree → sha256) and its acceptance.</summary>
+public sealed record GenerationLicense(
+    string Id,
+    string Name,
+    bool Proprietary,
+    string? Url,
+    IReadOnlyList<string> Components,
+    IReadOnlyDictionary<string, string> Texts,
+    Licenses.LicenseAcceptance? Acceptance);
 
 public sealed record GenerationComponent(string Name, string Version, string Entry);

@@ -1,4 +1,5 @@
 using System.Text;
+using Nvsdk.Core.Gpu.Cuda;
 
 namespace Nvsdk.Core.Sdk;
 
@@ -9,7 +10,10 @@ namespace Nvsdk.Core.Sdk;
 /// </summary>
 public sealed record SdkEnvironment(IReadOnlyList<KeyValuePair<string, string>> Set, IReadOnlyList<KeyValuePair<string, string>> Prepend)
 {
-    public static SdkEnvironment For(string root, IEnumerable<string> components)
+    /// <param name="root">The generation's root (usually the stable `current` link).</param>
+    /// <param name="components">The components the generation holds (CUDNN_HOME and the like follow from them).</param>
+    /// <param name="targets">The GPU architectures to build for (CUDAARCHS, TORCH_CUDA_ARCH_LIST); none when unknown.</param>
+    public static SdkEnvironment For(string root, IEnumerable<string> components, TargetArchitectures? targets = null)
     {
         var names = components.ToHashSet(StringComparer.Ordinal);
         var set = new List<KeyValuePair<string, string>>
@@ -31,6 +35,8 @@ public sealed record SdkEnvironment(IReadOnlyList<KeyValuePair<string, string>> 
         {
             set.Add(new("CUTLASS_PATH", root));
         }
+
+        set.AddRange(targets?.Variables() ?? []);
 
         var prepend = new List<KeyValuePair<string, string>>
         {

@@ -26,6 +26,7 @@ public static class SdkInstaller
         Action<FetchEvent>? report = null,
         CancellationToken cancellationToken = default,
         Cache.CacheSource? cache = null,
+        GenerationInputs? inputs = null,
         bool repair = false)
     {
         var generations = new Generations(store.Layout);
@@ -94,7 +95,7 @@ public static class SdkInstaller
         }
 
         // A repair always builds a fresh generation: the current one's hard links may share the damaged bytes.
-        var (record, reused) = await AssembleAsync(lockFile, selection.System, trees, store, generations, reuseCurrent: repaired.Count == 0, cancellationToken).ConfigureAwait(false);
+        var (record, reused) = await AssembleAsync(lockFile, selection.System, trees, store, generations, inputs ?? GenerationInputs.None, reuseCurrent: repaired.Count == 0, cancellationToken).ConfigureAwait(false);
         return new InstallResult(record, NoOp: reused, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache) { Repaired = repaired };
     }
 
@@ -142,6 +143,7 @@ public static class SdkInstaller
         (Artifact Artifact, TreeInstallResult Tree)[] trees,
         NvsdkStore store,
         Generations generations,
+        GenerationInputs inputs,
         bool reuseCurrent,
         CancellationToken cancellationToken)
     {
@@ -192,7 +194,8 @@ public static class SdkInstaller
 
                 builder.AddStandardLinks();
                 record = record with { CopiedFiles = builder.CopiedFiles };
-                GeneratedFiles.Write(staging, final, record);
+                record = GenerationProvenance.Write(staging, record, lockFile, trees, inputs);
+                GeneratedFiles.Write(staging, final, record, inputs.Targets);
                 NvsdkStore.SyncAndSeal(staging);
                 Directory.Move(staging, final);
                 generations.WriteRecord(record);

@@ -5,7 +5,7 @@ namespace Nvsdk.Core.Sdk;
 /// <summary>
 /// Where each file of a component tree goes in the unified SDK (design §5): bin/, include/ (with CUDA's
 /// targets/&lt;triple&gt;/include merged in), lib64/ (from lib/, lib64/ and targets/&lt;triple&gt;/lib), nvvm/,
-/// share/licenses/LICENSE-&lt;component&gt;.txt; other top-level files go to share/doc/&lt;component&gt;/.
+/// share/licenses/LICENSE-&lt;component&gt;.txt (also a doc/ licence such as TensorRT's SLA); other top-level files go to share/doc/&lt;component&gt;/.
 /// </summary>
 public static class SdkPaths
 {
@@ -25,6 +25,8 @@ public static class SdkPaths
 
         switch (parts[0])
         {
+            case "doc" when parts.Length == 2 && !isDirectory && IsLicenseName(parts[1]):
+                return $"share/licenses/LICENSE-{component}{Path.GetExtension(parts[1])}"; // TensorRT keeps its SLA in doc/
             case "lib" or "lib64":
                 return Join("lib64", parts, 1);
             case "targets":
@@ -42,6 +44,13 @@ public static class SdkPaths
             default:
                 return path;
         }
+    }
+
+    /// <summary>TensorRT-SLA.pdf, LICENSE.txt, NVIDIA-EULA.txt: a licence text, not documentation.</summary>
+    private static bool IsLicenseName(string name)
+    {
+        var upper = Path.GetFileNameWithoutExtension(name).ToUpperInvariant();
+        return upper.Contains("LICENSE", StringComparison.Ordinal) || upper.Contains("EULA", StringComparison.Ordinal) || upper.EndsWith("-SLA", StringComparison.Ordinal) || upper == "SLA";
     }
 
     private static string Join(string head, string[] parts, int from) =>

@@ -72,20 +72,32 @@ public abstract class LayoutRule
 
     private sealed class WheelRule : LayoutRule
     {
-        public override string Name => "wheel-nvidia-v1";
+        public override string Name => "wheel-nvidia-v2";
 
         public override string? Map(string path, bool isDirectory, out string? problem)
         {
             problem = null;
             var parts = path.Split('/', 3);
+            if (IsDistInfoLicense(parts, isDirectory))
+            {
+                return "LICENSE.txt"; // the wheel's licence text (License.txt, LICENSE.txt or licenses/…) is the component's
+            }
+
             if (parts[0] != "nvidia" || parts.Length < 2 || (parts.Length == 2 && !isDirectory))
             {
-                return null; // dist-info and Python glue are not part of the SDK
+                return null; // the rest of dist-info and Python glue are not part of the SDK
             }
 
             return parts.Length == 2 ? string.Empty : parts[2];
         }
     }
+
+    /// <summary>X.dist-info/License.txt (or LICENSE…, or licenses/LICENSE… under metadata 2.4).</summary>
+    private static bool IsDistInfoLicense(string[] parts, bool isDirectory) =>
+        !isDirectory
+        && parts[0].EndsWith(".dist-info", StringComparison.Ordinal)
+        && (parts.Length == 2 || (parts.Length == 3 && parts[1] == "licenses" && !parts[2].Contains('/', StringComparison.Ordinal)))
+        && parts[^1].StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase);
 
     private sealed class RunfileRule : LayoutRule
     {

@@ -40,6 +40,17 @@ public sealed class HostApplierTests : IDisposable
         Assert.Contains(plan.Findings, f => f.Id == "host.driver"); // 580 loaded, branch 590 wanted
     }
 
+    /// <summary>A build host (a test root: no GPU is read) with gpu.architectures: the profile files export them.</summary>
+    [Fact]
+    public void Plan_GpuArchitectures_ExportedByProfileAndEnvironmentD()
+    {
+        var config = HostConfigParser.Parse("host.toml", File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "server.toml")).Replace("# architectures = [\"90\"]", "architectures = [\"90\"]", StringComparison.Ordinal));
+        var plan = HostPlanner.Plan(config, host, Sdk);
+        Assert.Contains("CUDAARCHS='90'", plan.Changes.Single(c => c.Path == "/etc/profile.d/nvsdk.sh").After, StringComparison.Ordinal);
+        Assert.Contains("TORCH_CUDA_ARCH_LIST=9.0", plan.Changes.Single(c => c.Path == "/etc/environment.d/60-nvsdk.conf").After, StringComparison.Ordinal);
+        Assert.DoesNotContain("CUDAARCHS", HostPlanner.Plan(Server, host, Sdk).Changes.Single(c => c.Path == "/etc/profile.d/nvsdk.sh").After, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Apply_Twice_SecondChangesNothing()
     {

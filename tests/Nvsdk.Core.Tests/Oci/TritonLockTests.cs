@@ -68,6 +68,10 @@ public sealed class TritonLockTests(TritonRegistryFixture fixture) : IClassFixtu
         var current = new Generations(store.Layout).CurrentLink;
         Assert.Equal("26.01 amd64\n", File.ReadAllText(Path.Combine(current, "images", "tritonserver", "opt", "tritonserver", "VERSION")));
         Assert.True((await store.VerifyAsync()).Healthy);
+        var image = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(current, "sbom.cdx.json")))!["components"]!.AsArray().Single()!;
+        Assert.Equal("container", (string?)image["type"]); // the SBOM names the image by its manifest digest
+        Assert.Equal(amd64[7..], (string?)image["hashes"]![0]!["content"]);
+        Assert.Contains($"@sha256%3A{amd64[7..]}", (string?)image["purl"], StringComparison.Ordinal);
         var again = await SdkInstaller.InstallAsync(lockFile, selection, store, new FetchOptions());
         Assert.True(again.NoOp);
         Assert.Equal(1, result.Downloaded);

@@ -44,10 +44,10 @@ public sealed class ArchiveUnpackerTests(UnpackFixtureArtifacts fixtures) : ICla
     }
 
     [Fact]
-    public async Task UnpackAsync_NcclWheel_KeepsOnlyThePackageContent()
+    public async Task UnpackAsync_NcclWheel_KeepsOnlyThePackageContentAndItsLicence()
     {
         var dest = await UnpackAsync("nccl");
-        Assert.Equal(["include", "lib"], Names(dest));
+        Assert.Equal(["LICENSE.txt", "include", "lib"], Names(dest)); // the licence from dist-info, nothing else of it
         Assert.Equal(["nccl.h"], Names(Path.Combine(dest, "include")));
         Assert.Equal(["libnccl.so.2", "libnccl_static.a"], Names(Path.Combine(dest, "lib")));
         var all = AllEntries(dest);

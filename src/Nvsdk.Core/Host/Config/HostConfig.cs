@@ -25,4 +25,25 @@ public sealed record HostConfig
 
     /// <summary>A CDI spec for Docker/Podman, and features.cdi in Docker's daemon.json.</summary>
     public bool ContainerEnable { get; init; } = true;
+
+    /// <summary>
+    /// [gpu] architectures: what builds target on a host whose GPUs NVML cannot see (a build host); the GPUs
+    /// present win where there are some. Exported as CUDAARCHS and TORCH_CUDA_ARCH_LIST.
+    /// </summary>
+    public IReadOnlyList<Gpu.Cuda.ComputeCapability> GpuArchitectures { get; init; } = [];
+
+    /// <summary>
+    /// Licence ids accepted for every install on this host (<c>acceptLicenses = true</c> reads as "all"): the
+    /// fleet-wide form of `nvsdk licenses accept`, like Nix's allowUnfree.
+    /// </summary>
+    public IReadOnlyList<string> AcceptLicenses { get; init; } = [];
+
+    // Two configs read from equal files are equal: the lists compare by content (a record compares references).
+    // A new scalar option must join Scalars.
+    private (bool, bool, bool, string, bool, bool, bool) Scalars => (Enable, SystemPackages, Monitoring, DriverPackage, DriverOpen, Persistenced, ContainerEnable);
+
+    public bool Equals(HostConfig? other) =>
+        other is not null && Scalars == other.Scalars && GpuArchitectures.SequenceEqual(other.GpuArchitectures) && AcceptLicenses.SequenceEqual(other.AcceptLicenses, StringComparer.Ordinal);
+
+    public override int GetHashCode() => Scalars.GetHashCode();
 }

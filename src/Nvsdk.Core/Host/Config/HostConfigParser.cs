@@ -1,15 +1,19 @@
 using System.Globalization;
 using Nvsdk.Core.Errors;
+using Nvsdk.Core.Gpu.Cuda;
 
 namespace Nvsdk.Core.Host.Config;
 
 /// <summary>
 /// Reads host.toml. The file is a handful of keys, so this reads the TOML subset they need (comments,
-/// [driver]/[container] tables, dotted keys, booleans, strings) and nothing else: anything outside it,
+/// [driver]/[container]/[gpu] tables, dotted keys, booleans, strings, one-line arrays of strings) and nothing else: anything outside it,
 /// an unknown key or a wrong type is an error naming the line and, for a misspelt key, the likely one.
 /// </summary>
 public static class HostConfigParser
 {
+    /// <summary>What <c>acceptLicenses = true</c> reads as: every licence.</summary>
+    public const string AcceptAll = "all";
+
     private static readonly Dictionary<string, Type> Keys = new(StringComparer.Ordinal)
     {
         ["enable"] = typeof(bool),
@@ -19,6 +23,8 @@ public static class HostConfigParser
         ["driver.package"] = typeof(string),
         ["driver.open"] = typeof(bool),
         ["container.enable"] = typeof(bool),
+        ["gpu.architectures"] = typeof(string[]),
+        ["acceptLicenses"] = typeof(string[]),
     };
 
     public static HostConfig Load(string path)
@@ -58,9 +64,9 @@ public static class HostConfigParser
                 }
 
                 table = line[1..^1].Trim();
-                if (table is not ("driver" or "container"))
+                if (table is not ("driver" or "container" or "gpu"))
                 {
-                    throw Error(path, lineNumber, $"unknown table [{table}]{Suggest(table + ".")}; host.toml has [driver] and [container]");
+                    throw Error(path, lineNumber, $"unknown table [{table}]{Suggest(table + ".")}; host.toml has [driver], [container] and [gpu]");
                 }
 
                 continue;
@@ -96,11 +102,22 @@ public static class HostConfigParser
             DriverPackage = Get("driver.package", defaults.DriverPackage),
             DriverOpen = Get("driver.open", defaults.DriverOpen),
             ContainerEnable = Get("container.enable", defaults.ContainerEnable),
+            GpuArchitectures = Get("gpu.architectures", Array.Empty<string>()).Select(ComputeCapabilityOf).ToList(),
+            AcceptLicenses = Get("acceptLicenses", Array.Empty<string>()),
         };
+
+        ComputeCapability ComputeCapabilityOf(string text) => ComputeCapability.TryParse(text, out var cc)
+            ? cc
+            : throw new UsageException($"{path}: gpu.architectures holds \"{text}\", which is not a compute capability", "write them as CMake does (\"90\"), as PyTorch does (\"9.0\") or as nvcc does (\"sm_90\")");
     }
 
     private static object ParseValue(string path, int line, string key, Type type, string value)
     {
+        if (type == typeof(string[]))
+        {
+            return ParseStrings(path, line, key, value);
+        }
+
         if (type == typeof(bool))
         {
             return value switch
@@ -123,6 +140,25 @@ public static class HostConfigParser
         }
 
         throw Error(path, line, $"'{key}' takes a quoted string, e.g. \"590\"");
+    }
+
+    /// <summary>A one-line array of quoted strings; acceptLicenses also takes true (every licence) or false.</summary>
+    private static string[] ParseStrings(string path, int line, string key, string value)
+    {
+        if (key == "acceptLicenses" && value is "true" or "false")
+        {
+            return value == "true" ? [AcceptAll] : [];
+        }
+
+        if (value.Length < 2 || value[0] != '[' || value[^1] != ']')
+        {
+            throw Error(path, line, $"'{key}' takes a list of quoted strings on one line, e.g. [\"90\"]");
+        }
+
+        var items = value[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return items.Select(item => item.Length >= 2 && item[0] == '"' && item[^1] == '"' && !item[1..^1].Contains('"', StringComparison.Ordinal)
+            ? item[1..^1]
+            : throw Error(path, line, $"'{key}' holds {item}, which is not a quoted string")).ToArray();
     }
 
     private static bool IsDriverPackage(string s) =>

@@ -1,3 +1,5 @@
+using Nvsdk.Core.Gpu.Cuda;
+
 namespace Nvsdk.Core.Host.Profile;
 
 /// <summary>
@@ -23,7 +25,8 @@ public static class ProfileFiles
     /// emulation alike), no helper variables left behind, safe to source any number of times.
     /// </summary>
     /// <param name="sdkRoot">The store's <c>generations/current</c> path, absolute, without a <c>:</c>.</param>
-    public static string ProfileScript(string sdkRoot)
+    /// <param name="targets">The GPU architectures to build for (CUDAARCHS, TORCH_CUDA_ARCH_LIST), when known.</param>
+    public static string ProfileScript(string sdkRoot, TargetArchitectures? targets = null)
     {
         var root = CheckRoot(sdkRoot);
         var quoted = ShellQuote(root);
@@ -41,7 +44,7 @@ public static class ProfileFiles
               *) PATH={{bin}}${PATH:+:$PATH} ;;
             esac
             export PATH
-
+            {{Exports(targets, v => $"{v.Key}={ShellQuote(v.Value)}\nexport {v.Key}\n")}}
             """;
     }
 
@@ -54,7 +57,8 @@ public static class ProfileFiles
     /// The store's <c>generations/current</c> path, absolute, without <c>:</c>, white space, quotes, backslashes
     /// or <c>$</c> (the format has no quoting that every systemd version reads the same way).
     /// </param>
-    public static string EnvironmentD(string sdkRoot)
+    /// <param name="targets">The GPU architectures to build for (CUDAARCHS, TORCH_CUDA_ARCH_LIST), when known.</param>
+    public static string EnvironmentD(string sdkRoot, TargetArchitectures? targets = null)
     {
         var root = CheckRoot(sdkRoot);
         if (root.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '\\' or '$'))
@@ -68,9 +72,13 @@ public static class ProfileFiles
             CUDA_PATH={{root}}
             CUDA_HOME={{root}}
             PATH={{root}}/bin:${PATH}
-
+            {{Exports(targets, v => $"{v.Key}={v.Value}\n")}}
             """;
     }
+
+    /// <summary>The architecture variables as lines, or nothing: a host with no known GPU exports none.</summary>
+    private static string Exports(TargetArchitectures? targets, Func<KeyValuePair<string, string>, string> line) =>
+        string.Concat(targets?.Variables().Select(line) ?? []);
 
     private static string CheckRoot(string sdkRoot)
     {

@@ -1,3 +1,4 @@
+using Nvsdk.Core.Gpu.Cuda;
 using Nvsdk.Core.Host.Profile;
 using Nvsdk.Testing;
 
@@ -149,6 +150,30 @@ public class ProfileFilesTests
         Assert.Equal(Root, env["CUDA_HOME"]);
         Assert.StartsWith(Root + "/bin:", env["PATH"], StringComparison.Ordinal);
         Assert.EndsWith(":/usr/bin:/bin", env["PATH"], StringComparison.Ordinal);
+    }
+
+    /// <summary>dash sources the script with two GPU architectures and exports both spellings of them.</summary>
+    [SkippableFact]
+    public async Task ProfileScript_WithArchitectures_ExportsCudaArchsAndTorchList()
+    {
+        var program = Shell("dash");
+        using var temp = new TempDir();
+        var targets = new TargetArchitectures([new ComputeCapability(8, 0), new ComputeCapability(9, 0)], "test");
+        var script = Write(temp, ProfileFiles.ProfileScript(Root, targets));
+
+        var result = await ProcessRunner.RunAsync("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", program, "-euc", ". \"$1\"; /usr/bin/env", "sh", script]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var env = ParseEnv(result.Stdout);
+        Assert.Equal("80;90", env["CUDAARCHS"]);
+        Assert.Equal("8.0;9.0", env["TORCH_CUDA_ARCH_LIST"]);
+    }
+
+    [Fact]
+    public void ProfileScript_NoArchitectures_ExportsNone()
+    {
+        Assert.DoesNotContain("CUDAARCHS", ProfileFiles.ProfileScript(Root), StringComparison.Ordinal);
+        Assert.DoesNotContain("CUDAARCHS", ProfileFiles.EnvironmentD(Root), StringComparison.Ordinal);
     }
 
     private static string Shell(string name)
