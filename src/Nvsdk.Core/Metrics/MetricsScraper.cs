@@ -11,12 +11,16 @@ namespace Nvsdk.Core.Metrics;
 /// </summary>
 public sealed class MetricsScraper(IGpuSource gpus, DoctorCache? doctor, string hostname, string version)
 {
+    /// <summary>The fields a `--collectors` file chose; null serves every field nvsdk has.</summary>
+    public CounterSelection? Counters { get; init; }
+
     public string Scrape()
     {
         var started = Stopwatch.GetTimestamp();
         var nvml = gpus.Read();
         var exposition = new Exposition();
-        DcgmGpuMetrics.Write(exposition, nvml.Gpus, hostname);
+        var context = new GpuSeriesContext(hostname, nvml.DriverVersion) { Counters = Counters };
+        DcgmGpuMetrics.Write(exposition, nvml.Gpus, context);
         NvsdkMetrics.Write(exposition, version, nvml, doctor?.Current, hostname);
         var text = new StringBuilder(16 * 1024);
         using var writer = new StringWriter(text, CultureInfo.InvariantCulture);
