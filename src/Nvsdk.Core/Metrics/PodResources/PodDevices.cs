@@ -1,0 +1,120 @@
+namespace Nvsdk.Core.Metrics.PodResources;
+
+/// <summary>
+/// The kubelet's answer to pod-resources `List`, reduced to what attribution needs: which container holds
+/// which device of which resource. Decodes ListPodResourcesResponse (k8s.io/kubelet podresources v1):
+/// pod_resources = 1 → PodResources {name = 1, namespace = 2, containers = 3 → ContainerResources
+/// {name = 1, devices = 2 → ContainerDevices {resource_name = 1, device_ids = 2}}}.
+/// </summary>
+public static class PodDevices
+{
+    /// <summary>One device of one container, as the kubelet names it (a GPU UUID, or an index for some plugins).</summary>
+    public sealed record Allocation(string Resource, string DeviceId, PodOwner Owner);
+
+    public static IReadOnlyList<Allocation> Decode(ReadOnlySpan<byte> response)
+    {
+        var list = new List<Allocation>();
+        var reader = new ProtoReader(response);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (field == 1 && wire == 2)
+            {
+                ReadPod(reader.Bytes(), list);
+            }
+            else
+            {
+                reader.Skip(wire);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The GPU owners for <paramref name="resource"/>, keyed by device id (UUID or index); the first container listed wins a shared GPU.</summary>
+    public static Dictionary<string, PodOwner> Owners(IEnumerable<Allocation> allocations, string resource)
+    {
+        var owners = new Dictionary<string, PodOwner>(StringComparer.Ordinal);
+        foreach (var a in allocations.Where(a => a.Resource == resource))
+        {
+            owners.TryAdd(a.DeviceId, a.Owner);
+        }
+
+        return owners;
+    }
+
+    private static void ReadPod(ReadOnlySpan<byte> pod, List<Allocation> list)
+    {
+        string name = string.Empty, ns = string.Empty;
+        var containers = new List<(string Name, string Resource, string Device)>();
+        var reader = new ProtoReader(pod);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, 2):
+                    name = reader.String();
+                    break;
+                case (2, 2):
+                    ns = reader.String();
+                    break;
+                case (3, 2):
+                    ReadContainer(reader.Bytes(), containers);
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        // The pod's name and namespace may come after its containers on the wire: attribute once all are read.
+        list.AddRange(containers.Select(c => new Allocation(c.Resource, c.Device, new PodOwner(name, ns, c.Name))));
+    }
+
+    private static void ReadContainer(ReadOnlySpan<byte> container, List<(string, string, string)> into)
+    {
+        var name = string.Empty;
+        var devices = new List<(string Resource, string Id)>();
+        var reader = new ProtoReader(container);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, 2):
+                    name = reader.String();
+                    break;
+                case (2, 2):
+                    ReadDevices(reader.Bytes(), devices);
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        into.AddRange(devices.Select(d => (name, d.Resource, d.Id)));
+    }
+
+    private static void ReadDevices(ReadOnlySpan<byte> devices, List<(string, string)> into)
+    {
+        var resource = string.Empty;
+        var ids = new List<string>();
+        var reader = new ProtoReader(devices);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, 2):
+                    resource = reader.String();
+                    break;
+                case (2, 2):
+                    ids.Add(reader.String());
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        into.AddRange(ids.Select(id => (resource, id)));
+    }
+}
