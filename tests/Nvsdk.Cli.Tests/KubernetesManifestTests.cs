@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nvsdk.Core.Metrics;
+using Nvsdk.Core.Metrics.PodResources;
 using Nvsdk.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -93,7 +94,9 @@ public sealed partial class KubernetesManifestTests : IDisposable
 
         var configMap = Assert.Single(PodSpec.Items("volumes"), v => v.At("configMap") is not null);
         Assert.Equal(One("ConfigMap").Text("metadata", "name"), configMap.Text("configMap", "name"));
-        Assert.Equal("/", Assert.Single(PodSpec.Items("volumes"), v => v.At("hostPath") is not null).Text("hostPath", "path"));
+        var hostPaths = PodSpec.Items("volumes").Where(v => v.At("hostPath") is not null).ToDictionary(v => v.Text("name")!, v => v.Text("hostPath", "path"), StringComparer.Ordinal);
+        Assert.Equal("/", hostPaths["host-root"]);
+        Assert.Equal("/var/lib/kubelet/pod-resources", hostPaths["pod-resources"]);
 
         var terms = PodSpec.Items("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
             .SelectMany(t => t.Items("matchExpressions")).Select(e => e.Text("key")).ToList();
@@ -112,6 +115,11 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.Equal("false", exporter.Text("securityContext", "allowPrivilegeEscalation"));
         var hostMount = Assert.Single(exporter.Items("volumeMounts"), m => m.Text("mountPath") == "/host");
         Assert.Equal("true", hostMount.Text("readOnly"));
+
+        // The kubelet's pod-resources socket, where the exporter looks for it by default (pod labels).
+        var podResources = Assert.Single(exporter.Items("volumeMounts"), m => m.Text("name") == "pod-resources");
+        Assert.Equal(Path.GetDirectoryName(PodResourcesClient.DefaultSocket), podResources.Text("mountPath"));
+        Assert.Equal("true", podResources.Text("readOnly"));
 
         // The GPUs reach the exporter through NVIDIA's runtime, as NVIDIA's CDI setup has it for dcgm-exporter.
         Assert.Equal("nvidia", PodSpec.Text("runtimeClassName"));

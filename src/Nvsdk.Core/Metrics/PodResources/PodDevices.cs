@@ -14,19 +14,16 @@ public static class PodDevices
     public static IReadOnlyList<Allocation> Decode(ReadOnlySpan<byte> response)
     {
         var list = new List<Allocation>();
-        var reader = new ProtoReader(response);
-        while (reader.Next(out var field, out var wire))
+        ProtoReader.Read(response, (int field, int wire, ref ProtoReader r) =>
         {
-            if (field == 1 && wire == 2)
+            if ((field, wire) != (1, 2))
             {
-                ReadPod(reader.Bytes(), list);
+                return false;
             }
-            else
-            {
-                reader.Skip(wire);
-            }
-        }
 
+            ReadPod(r.Bytes(), list);
+            return true;
+        });
         return list;
     }
 
@@ -46,25 +43,23 @@ public static class PodDevices
     {
         string name = string.Empty, ns = string.Empty;
         var containers = new List<(string Name, string Resource, string Device)>();
-        var reader = new ProtoReader(pod);
-        while (reader.Next(out var field, out var wire))
+        ProtoReader.Read(pod, (int field, int wire, ref ProtoReader r) =>
         {
             switch (field, wire)
             {
                 case (1, 2):
-                    name = reader.String();
-                    break;
+                    name = r.String();
+                    return true;
                 case (2, 2):
-                    ns = reader.String();
-                    break;
+                    ns = r.String();
+                    return true;
                 case (3, 2):
-                    ReadContainer(reader.Bytes(), containers);
-                    break;
+                    ReadContainer(r.Bytes(), containers);
+                    return true;
                 default:
-                    reader.Skip(wire);
-                    break;
+                    return false;
             }
-        }
+        });
 
         // The pod's name and namespace may come after its containers on the wire: attribute once all are read.
         list.AddRange(containers.Select(c => new Allocation(c.Resource, c.Device, new PodOwner(name, ns, c.Name))));
@@ -74,47 +69,42 @@ public static class PodDevices
     {
         var name = string.Empty;
         var devices = new List<(string Resource, string Id)>();
-        var reader = new ProtoReader(container);
-        while (reader.Next(out var field, out var wire))
+        ProtoReader.Read(container, (int field, int wire, ref ProtoReader r) =>
         {
             switch (field, wire)
             {
                 case (1, 2):
-                    name = reader.String();
-                    break;
+                    name = r.String();
+                    return true;
                 case (2, 2):
-                    ReadDevices(reader.Bytes(), devices);
-                    break;
+                    ReadDevices(r.Bytes(), devices);
+                    return true;
                 default:
-                    reader.Skip(wire);
-                    break;
+                    return false;
             }
-        }
-
+        });
         into.AddRange(devices.Select(d => (name, d.Resource, d.Id)));
     }
 
+    /// <summary>ContainerDevices: resource_name = 1, device_ids = 2 (repeated); topology = 3 is skipped.</summary>
     private static void ReadDevices(ReadOnlySpan<byte> devices, List<(string, string)> into)
     {
         var resource = string.Empty;
         var ids = new List<string>();
-        var reader = new ProtoReader(devices);
-        while (reader.Next(out var field, out var wire))
+        ProtoReader.Read(devices, (int field, int wire, ref ProtoReader r) =>
         {
             switch (field, wire)
             {
                 case (1, 2):
-                    resource = reader.String();
-                    break;
+                    resource = r.String();
+                    return true;
                 case (2, 2):
-                    ids.Add(reader.String());
-                    break;
+                    ids.Add(r.String());
+                    return true;
                 default:
-                    reader.Skip(wire);
-                    break;
+                    return false;
             }
-        }
-
+        });
         into.AddRange(ids.Select(id => (resource, id)));
     }
 }

@@ -9,8 +9,24 @@ namespace Nvsdk.Core.Metrics.PodResources;
 /// </summary>
 internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
 {
+    /// <summary>Reads one field's value when it knows the field (returns true); the caller skips the others.</summary>
+    public delegate bool FieldReader(int field, int wireType, ref ProtoReader reader);
+
     private readonly ReadOnlySpan<byte> buffer = buffer;
     private int position;
+
+    /// <summary>Walks every field of <paramref name="message"/>: <paramref name="read"/> takes the ones it knows, the rest are skipped.</summary>
+    public static void Read(ReadOnlySpan<byte> message, FieldReader read)
+    {
+        var reader = new ProtoReader(message);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (!read(field, wire, ref reader))
+            {
+                reader.Skip(wire);
+            }
+        }
+    }
 
     /// <summary>The next field's number and wire type; false at the end of the message.</summary>
     public bool Next(out int field, out int wireType)
