@@ -10,6 +10,8 @@ namespace Nvsdk.Cli.Commands;
 /// `nvsdk exporter`: Prometheus metrics for this host's GPUs under dcgm-exporter's names, plus nvsdk's own
 /// (doctor's checks, the SDK generation, the driver), served until Ctrl-C or SIGTERM. Without a GPU it still
 /// serves nvsdk's series with `nvsdk_gpu_available 0`. `--from-snapshot` serves a recorded host instead (CI).
+/// `--collectors` takes dcgm-exporter's counters CSV; the kubelet's pod-resources socket, when mounted, adds
+/// pod/namespace/container labels.
 /// </summary>
 internal static class ExporterCommand
 {
