@@ -24,6 +24,7 @@ public sealed partial class KubernetesManifestTests : IDisposable
         ["Service"] = "v1",
         ["DaemonSet"] = "apps/v1",
         ["ServiceMonitor"] = "monitoring.coreos.com/v1",
+        ["PrometheusRule"] = "monitoring.coreos.com/v1",
         ["Kustomization"] = "kustomize.config.k8s.io/v1beta1",
     };
 
@@ -153,6 +154,28 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.All(monitor.Map("spec", "selector", "matchLabels"), l => Assert.Equal(l.Value, service.Map("metadata", "labels").GetValueOrDefault(l.Key)));
         Assert.Equal(servicePort.Text("name"), Assert.Single(monitor.Items("spec", "endpoints")).Text("port"));
     }
+
+    [Fact]
+    public void PrometheusRule_SameGroupsAsTheRulesFilePromtoolChecks()
+    {
+        var rules = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(RepoPaths.Root, "deploy", "prometheus", "nvsdk-alerts.rules.yaml")))
+        {
+            rules.Load(reader);
+        }
+
+        var groups = ((YamlMappingNode)rules.Documents[0].RootNode).At("groups")!;
+        Assert.Equal(Canonical(groups), Canonical(One("PrometheusRule").At("spec", "groups")!));
+    }
+
+    /// <summary>A YAML node as text with mapping keys sorted: equal for equal content, whatever the layout and comments.</summary>
+    private static string Canonical(YamlNode node) => node switch
+    {
+        YamlMappingNode map => "{" + string.Join(",", map.Children.Select(c => Canonical(c.Key) + ":" + Canonical(c.Value)).Order(StringComparer.Ordinal)) + "}",
+        YamlSequenceNode seq => "[" + string.Join(",", seq.Children.Select(Canonical)) + "]",
+        YamlScalarNode scalar => "<" + scalar.Value + ">",
+        _ => throw new InvalidOperationException(node.NodeType.ToString()),
+    };
 
     [Fact]
     public async Task Image_OneTagEverywhere_NvsdksVersion_AndTheDockerfileRunsNvsdk()
