@@ -30,8 +30,8 @@ public sealed class PrometheusServer : IDisposable
 
     public const string MissingReason = "prometheus is not installed: apt-get install prometheus (scripts/deps.sh), or set NVSDK_PROMETHEUS";
 
-    /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port) as job <paramref name="job"/>.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target, string job)
+    /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port) as job <paramref name="job"/>, evaluating <paramref name="ruleFile"/> every second when given.</summary>
+    public static async Task<PrometheusServer> StartAsync(string target, string job, string? ruleFile = null)
     {
         var executable = Executable ?? throw new InvalidOperationException(MissingReason);
         for (var attempt = 0; ; attempt++)
@@ -39,7 +39,8 @@ public sealed class PrometheusServer : IDisposable
             var data = new TempDir("nvsdk-prometheus-");
             var port = LoopbackProcess.FreePort();
             var config = data.Combine("prometheus.yml");
-            await File.WriteAllTextAsync(config, $"global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n");
+            var rules = ruleFile is null ? string.Empty : $"  evaluation_interval: 1s\nrule_files:\n  - '{ruleFile}'\n";
+            await File.WriteAllTextAsync(config, $"global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n{rules}scrape_configs:\n  - job_name: {job}\n    static_configs:\n      - targets: ['{target}']\n");
             var process = ProcessRunner.Start(executable, [
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + data.Combine("tsdb"),
@@ -66,6 +67,13 @@ public sealed class PrometheusServer : IDisposable
     {
         using var response = JsonDocument.Parse(await http.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(promql)));
         return response.RootElement.GetProperty("data").GetProperty("result").Clone();
+    }
+
+    /// <summary>The alerts Prometheus holds now (`/api/v1/alerts`: labels, annotations, state), pending and firing.</summary>
+    public async Task<JsonElement> AlertsAsync()
+    {
+        using var response = JsonDocument.Parse(await http.GetStringAsync("/api/v1/alerts"));
+        return response.RootElement.GetProperty("data").GetProperty("alerts").Clone();
     }
 
     /// <summary>Polls a query until it returns at least <paramref name="series"/> series, or the timeout passes.</summary>

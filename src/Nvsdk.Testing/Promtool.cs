@@ -25,4 +25,8 @@ public static class Promtool
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>`promtool ARGS…` (check rules, test rules) in <paramref name="workingDirectory"/>: exit code and output.</summary>
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) =>
+        ProcessRunner.RunAsync(Executable ?? throw new InvalidOperationException(MissingReason), args, workingDirectory, timeout: TimeSpan.FromMinutes(1));
 }

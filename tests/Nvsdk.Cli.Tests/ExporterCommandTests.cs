@@ -61,7 +61,7 @@ public sealed class ExporterCommandTests : IDisposable
         var types = lines.Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToList();
         Assert.Equal(types.Count, types.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(types.Count, lines.Count(l => l.StartsWith("# HELP ", StringComparison.Ordinal)));
-        Assert.Contains($"DCGM_FI_DEV_GPU_TEMP{{gpu=\"0\",UUID=\"{Uuid}\",pci_bus_id=\"00000000:00:06.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB HBM3\",Hostname=\"vm\"}} 34", lines);
+        Assert.Contains($"DCGM_FI_DEV_GPU_TEMP{{gpu=\"0\",UUID=\"{Uuid}\",pci_bus_id=\"00000000:00:06.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB HBM3\",Hostname=\"vm\",DCGM_FI_DRIVER_VERSION=\"580.159.04\"}} 34", lines);
         Assert.Contains("nvsdk_gpu_available 1", lines);
         Assert.Contains(lines, l => l.StartsWith("nvsdk_info{version=\"", StringComparison.Ordinal));
         Assert.StartsWith("nvsdk_exporter_scrape_duration_seconds ", lines.Last(l => l.Length > 0), StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nvsdk.Core.Metrics;
+using Nvsdk.Core.Metrics.PodResources;
 using Nvsdk.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -23,6 +24,7 @@ public sealed partial class KubernetesManifestTests : IDisposable
         ["Service"] = "v1",
         ["DaemonSet"] = "apps/v1",
         ["ServiceMonitor"] = "monitoring.coreos.com/v1",
+        ["PrometheusRule"] = "monitoring.coreos.com/v1",
         ["Kustomization"] = "kustomize.config.k8s.io/v1beta1",
     };
 
@@ -93,7 +95,9 @@ public sealed partial class KubernetesManifestTests : IDisposable
 
         var configMap = Assert.Single(PodSpec.Items("volumes"), v => v.At("configMap") is not null);
         Assert.Equal(One("ConfigMap").Text("metadata", "name"), configMap.Text("configMap", "name"));
-        Assert.Equal("/", Assert.Single(PodSpec.Items("volumes"), v => v.At("hostPath") is not null).Text("hostPath", "path"));
+        var hostPaths = PodSpec.Items("volumes").Where(v => v.At("hostPath") is not null).ToDictionary(v => v.Text("name")!, v => v.Text("hostPath", "path"), StringComparer.Ordinal);
+        Assert.Equal("/", hostPaths["host-root"]);
+        Assert.Equal("/var/lib/kubelet/pod-resources", hostPaths["pod-resources"]);
 
         var terms = PodSpec.Items("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
             .SelectMany(t => t.Items("matchExpressions")).Select(e => e.Text("key")).ToList();
@@ -112,6 +116,11 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.Equal("false", exporter.Text("securityContext", "allowPrivilegeEscalation"));
         var hostMount = Assert.Single(exporter.Items("volumeMounts"), m => m.Text("mountPath") == "/host");
         Assert.Equal("true", hostMount.Text("readOnly"));
+
+        // The kubelet's pod-resources socket, where the exporter looks for it by default (pod labels).
+        var podResources = Assert.Single(exporter.Items("volumeMounts"), m => m.Text("name") == "pod-resources");
+        Assert.Equal(Path.GetDirectoryName(PodResourcesClient.DefaultSocket), podResources.Text("mountPath"));
+        Assert.Equal("true", podResources.Text("readOnly"));
 
         // The GPUs reach the exporter through NVIDIA's runtime, as NVIDIA's CDI setup has it for dcgm-exporter.
         Assert.Equal("nvidia", PodSpec.Text("runtimeClassName"));
@@ -145,6 +154,28 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.All(monitor.Map("spec", "selector", "matchLabels"), l => Assert.Equal(l.Value, service.Map("metadata", "labels").GetValueOrDefault(l.Key)));
         Assert.Equal(servicePort.Text("name"), Assert.Single(monitor.Items("spec", "endpoints")).Text("port"));
     }
+
+    [Fact]
+    public void PrometheusRule_SameGroupsAsTheRulesFilePromtoolChecks()
+    {
+        var rules = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(RepoPaths.Root, "deploy", "prometheus", "nvsdk-alerts.rules.yaml")))
+        {
+            rules.Load(reader);
+        }
+
+        var groups = ((YamlMappingNode)rules.Documents[0].RootNode).At("groups")!;
+        Assert.Equal(Canonical(groups), Canonical(One("PrometheusRule").At("spec", "groups")!));
+    }
+
+    /// <summary>A YAML node as text with mapping keys sorted: equal for equal content, whatever the layout and comments.</summary>
+    private static string Canonical(YamlNode node) => node switch
+    {
+        YamlMappingNode map => "{" + string.Join(",", map.Children.Select(c => Canonical(c.Key) + ":" + Canonical(c.Value)).Order(StringComparer.Ordinal)) + "}",
+        YamlSequenceNode seq => "[" + string.Join(",", seq.Children.Select(Canonical)) + "]",
+        YamlScalarNode scalar => "<" + scalar.Value + ">",
+        _ => throw new InvalidOperationException(node.NodeType.ToString()),
+    };
 
     [Fact]
     public async Task Image_OneTagEverywhere_NvsdksVersion_AndTheDockerfileRunsNvsdk()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using Nvsdk.Core.Gpu.Host;
 using Nvsdk.Core.Metrics;
+using Nvsdk.Core.Metrics.PodResources;
 
 namespace Nvsdk.Cli.Commands;
 
@@ -9,6 +10,8 @@ namespace Nvsdk.Cli.Commands;
 /// `nvsdk exporter`: Prometheus metrics for this host's GPUs under dcgm-exporter's names, plus nvsdk's own
 /// (doctor's checks, the SDK generation, the driver), served until Ctrl-C or SIGTERM. Without a GPU it still
 /// serves nvsdk's series with `nvsdk_gpu_available 0`. `--from-snapshot` serves a recorded host instead (CI).
+/// `--collectors` takes dcgm-exporter's counters CSV; the kubelet's pod-resources socket, when mounted, adds
+/// pod/namespace/container labels.
 /// </summary>
 internal static class ExporterCommand
 {
@@ -21,9 +24,19 @@ internal static class ExporterCommand
             Description = $"HOST:PORT to serve /metrics on (default {DefaultListen}; 0.0.0.0:9400 for every address)",
             DefaultValueFactory = _ => DefaultListen,
         };
+        var collectors = new Option<string?>("--collectors")
+        {
+            Description = "A dcgm-exporter counters CSV (FIELD, type, help per line) choosing which DCGM_FI_* fields to serve (default: all nvsdk has)",
+        };
+        var podSocket = new Option<string?>("--pod-resources-socket")
+        {
+            Description = $"The kubelet's pod-resources socket, for pod/namespace/container labels (default {PodResourcesClient.DefaultSocket} when it exists)",
+        };
         var command = new Command("exporter", "Serve Prometheus metrics (dcgm-exporter names + nvsdk_*) for this host's GPUs on /metrics")
         {
             listen,
+            collectors,
+            podSocket,
             DoctorCommand.HostRoot,
             DoctorCommand.FromSnapshot,
         };
@@ -40,19 +53,45 @@ internal static class ExporterCommand
                 }
             }
 
+            var counters = result.GetValue(collectors) is { } file ? CounterSelection.Load(file) : null;
+            if (counters?.Names.Where(n => n != DcgmGpuMetrics.DriverVersionLabel).Except(DcgmGpuMetrics.Names).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } unserved)
+            {
+                Log($"--collectors: not served by nvsdk: {string.Join(", ", unserved)}");
+            }
+
             // Bind first: a port in use is the one line the user sees, before NVML or doctor say anything.
             MetricsScraper? scraper = null;
             using var server = MetricsHttpServer.Start(address, () => scraper!.Scrape(), Log);
             var (gpus, doctor, hostname) = Sources(context, result, Log);
             using (gpus)
             {
-                scraper = new MetricsScraper(gpus, doctor, hostname, Version);
+                using var pods = PodAttributionFor(result.GetValue(podSocket), result.GetValue(DoctorCommand.FromSnapshot) is null, Log);
+                if (pods is not null)
+                {
+                    await pods.RefreshAsync(ct).ConfigureAwait(false); // the first scrape already has the labels
+                }
+
+                scraper = new MetricsScraper(gpus, doctor, hostname, Version)
+                {
+                    Counters = counters,
+                    Pods = pods is null ? null : () => pods.Owners,
+                    Profiling = gpus is LiveGpuSource ? ProfilingSupport.Probe(result.GetValue(DoctorCommand.HostRoot) ?? "/") : ProfilingSupport.Recorded,
+                };
+                if (!scraper.Profiling.Available)
+                {
+                    Log($"no DCGM_FI_PROF_* fields: {scraper.Profiling.Reason}");
+                }
+
+                using var refresh = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var refreshing = pods?.RunAsync(refresh.Token) ?? Task.CompletedTask;
                 var nvml = gpus.Read();
                 var what = nvml.Error is null
                     ? $"{nvml.Gpus.Count} GPU(s), driver {nvml.DriverVersion}"
                     : $"no GPU (NVML {nvml.Error}): nvsdk_* series only, nvsdk_gpu_available 0{(gpus is LiveGpuSource ? $"; NVML retried every {LiveGpuSource.RetryPeriod.TotalSeconds:0} s" : string.Empty)}";
                 Log($"serving http://{server.Endpoint}/metrics for {hostname}: {what}");
                 await server.RunAsync(ct).ConfigureAwait(false);
+                await refresh.CancelAsync().ConfigureAwait(false);
+                await refreshing.ConfigureAwait(false);
                 Log("stopped");
                 return ExitCodes.Ok;
             }
@@ -82,6 +121,16 @@ internal static class ExporterCommand
         var gpus = new LiveGpuSource(hostRoot, log);
         var doctor = new DoctorCache(() => HostProbe.Capture(hostRoot, storeRoot, requiredCuda, readNvml: false) with { Nvml = gpus.Read() }, log: log);
         return (gpus, doctor, LiveHostname(hostRoot));
+    }
+
+    /// <summary>
+    /// The kubelet's pod-resources API when asked for (--pod-resources-socket) or, serving the live host, when
+    /// the DaemonSet mounted its socket at the default path; null otherwise.
+    /// </summary>
+    private static PodAttribution? PodAttributionFor(string? socket, bool live, Action<string> log)
+    {
+        var path = socket ?? (live && File.Exists(PodResourcesClient.DefaultSocket) ? PodResourcesClient.DefaultSocket : null);
+        return path is null ? null : new PodAttribution(new PodResourcesClient(path), log);
     }
 
     /// <summary>NODE_NAME (the DaemonSet sets it from the node), else the host's /etc/hostname, else this machine's name.</summary>

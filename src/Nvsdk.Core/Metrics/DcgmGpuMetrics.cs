@@ -10,6 +10,9 @@ namespace Nvsdk.Core.Metrics;
 /// </summary>
 public static class DcgmGpuMetrics
 {
+    /// <summary>dcgm-exporter's label field for the driver version, on every series.</summary>
+    public const string DriverVersionLabel = "DCGM_FI_DRIVER_VERSION";
+
     private const double MiB = 1024 * 1024;
 
     private static readonly Row[] Rows =
@@ -27,6 +30,7 @@ public static class DcgmGpuMetrics
         new("DCGM_FI_DEV_DEC_UTIL", MetricType.Gauge, "Decoder utilization (in %).", g => g.Telemetry?.DecoderUtilization),
         new("DCGM_FI_DEV_FB_FREE", MetricType.Gauge, "Framebuffer memory free (in MiB).", g => Mib(g.MemoryFreeBytes ?? (g.MemoryTotalBytes - g.MemoryUsedBytes))),
         new("DCGM_FI_DEV_FB_USED", MetricType.Gauge, "Framebuffer memory used (in MiB).", g => Mib(g.MemoryUsedBytes)),
+        new("DCGM_FI_DEV_FB_RESERVED", MetricType.Gauge, "Framebuffer memory reserved by the driver (in MiB).", g => Mib(g.MemoryReservedBytes)),
         new("DCGM_FI_DEV_FB_TOTAL", MetricType.Gauge, "Framebuffer memory total (in MiB).", g => Mib(g.MemoryTotalBytes)),
         new("DCGM_FI_DEV_PSTATE", MetricType.Gauge, "Performance state (P-state), 0 is the highest.", g => g.Telemetry?.PerformanceState),
         new("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", MetricType.Gauge, "Why clocks are below their maximum (bitmask of NVML clocks event reasons).", g => g.Telemetry?.ClocksEventReasons),
@@ -46,27 +50,50 @@ public static class DcgmGpuMetrics
         new("DCGM_FI_DEV_MIG_MODE", MetricType.Gauge, "MIG mode (1 enabled, 0 disabled).", g => Flag(g.MigEnabled)),
         new("DCGM_FI_DEV_ECC_CURRENT", MetricType.Gauge, "Current ECC mode (1 on, 0 off).", g => Flag(g.EccEnabled)),
         new("DCGM_FI_DEV_ECC_PENDING", MetricType.Gauge, "ECC mode after the next reset (1 on, 0 off).", g => Flag(g.EccPending)),
+        new("DCGM_FI_DEV_XID_ERRORS", MetricType.Gauge, "Value of the last XID error encountered (0: none since the exporter started).", g => g.Telemetry?.LastXid),
+        new("DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", MetricType.Counter, "Total NVLink data sent and received over all active links (in KiB).", g => g.Telemetry?.NvLinkDataKiB),
+        new("DCGM_FI_DEV_VGPU_LICENSE_STATUS", MetricType.Gauge, "vGPU license status (1 licensed, 0 unlicensed).", g => Flag(g.Telemetry?.VgpuLicensed)),
     ];
 
     /// <summary>The metric names this class can emit, for documentation and tests.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Rows.Select(r => r.Name)];
 
-    /// <summary>dcgm-exporter's labels, in its order: gpu, UUID, pci_bus_id, device, modelName, Hostname.</summary>
-    public static (string Name, string Value)[] Labels(GpuReport gpu, string hostname) =>
-    [
-        ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)),
-        ("UUID", gpu.Uuid),
-        ("pci_bus_id", gpu.BusId ?? string.Empty),
-        ("device", "nvidia" + (gpu.MinorNumber ?? gpu.Index).ToString(CultureInfo.InvariantCulture)),
-        ("modelName", gpu.Name),
-        ("Hostname", hostname),
-    ];
+    /// <summary>
+    /// dcgm-exporter's labels, in its order: gpu, UUID, pci_bus_id, device, modelName, Hostname, then its
+    /// label fields (DCGM_FI_DRIVER_VERSION) and, when the kubelet says which pod holds the GPU, pod,
+    /// namespace and container.
+    /// </summary>
+    public static (string Name, string Value)[] Labels(GpuReport gpu, GpuSeriesContext context)
+    {
+        List<(string, string)> labels =
+        [
+            ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)),
+            ("UUID", gpu.Uuid),
+            ("pci_bus_id", gpu.BusId ?? string.Empty),
+            ("device", "nvidia" + (gpu.MinorNumber ?? gpu.Index).ToString(CultureInfo.InvariantCulture)),
+            ("modelName", gpu.Name),
+            ("Hostname", context.Hostname),
+        ];
+        if (context.DriverVersion is { } driver && (context.Counters?.Includes(DriverVersionLabel) ?? true))
+        {
+            labels.Add((DriverVersionLabel, driver));
+        }
+
+        if (context.Owner(gpu) is { } owner)
+        {
+            labels.Add(("pod", owner.Pod));
+            labels.Add(("namespace", owner.Namespace));
+            labels.Add(("container", owner.Container));
+        }
+
+        return [.. labels];
+    }
 
     /// <summary>Adds every GPU's series; families come out in the table's order, GPUs in index order within each.</summary>
-    public static void Write(Exposition exposition, IReadOnlyList<GpuReport> gpus, string hostname)
+    public static void Write(Exposition exposition, IReadOnlyList<GpuReport> gpus, GpuSeriesContext context)
     {
-        var labels = gpus.Select(g => Labels(g, hostname)).ToList();
-        foreach (var row in Rows)
+        var labels = gpus.Select(g => Labels(g, context)).ToList();
+        foreach (var row in Rows.Where(r => context.Counters?.Includes(r.Name) ?? true))
         {
             var family = exposition.Family(row.Name, row.Type, row.Help);
             for (var i = 0; i < gpus.Count; i++)

@@ -5,7 +5,8 @@ namespace Nvsdk.Core.Metrics;
 /// <summary>
 /// The live driver through one <see cref="NvmlSession"/> kept open across scrapes. When NVML cannot be
 /// opened (no driver yet: a node whose driver container is still starting) its reports carry NVML's reason,
-/// it tries again at most every <see cref="RetryPeriod"/>, and logs one line when NVML comes up.
+/// it tries again at most every <see cref="RetryPeriod"/>, and logs one line when NVML comes up. Once open it
+/// watches XID errors (NVML events) for the life of the session.
 /// </summary>
 public sealed class LiveGpuSource : IGpuSource
 {
@@ -57,5 +58,6 @@ public sealed class LiveGpuSource : IGpuSource
     {
         lastAttempt = clock.GetUtcNow();
         session = NvmlSession.TryOpen(libraryCandidates, out error);
+        session?.WatchXids(log);
     }
 }

@@ -11,13 +11,25 @@ namespace Nvsdk.Core.Metrics;
 /// </summary>
 public sealed class MetricsScraper(IGpuSource gpus, DoctorCache? doctor, string hostname, string version)
 {
+    /// <summary>The fields a `--collectors` file chose; null serves every field nvsdk has.</summary>
+    public CounterSelection? Counters { get; init; }
+
+    /// <summary>Which pod holds each GPU (the kubelet's pod-resources API); null: no attribution.</summary>
+    public Func<IReadOnlyDictionary<string, PodOwner>>? Pods { get; init; }
+
+    /// <summary>Why DCGM_FI_PROF_* are (not) served, for nvsdk_exporter_info.</summary>
+    public ProfilingSupport Profiling { get; init; } = ProfilingSupport.Recorded;
+
     public string Scrape()
     {
         var started = Stopwatch.GetTimestamp();
         var nvml = gpus.Read();
         var exposition = new Exposition();
-        DcgmGpuMetrics.Write(exposition, nvml.Gpus, hostname);
+        var context = new GpuSeriesContext(hostname, nvml.DriverVersion) { Counters = Counters, Pods = Pods?.Invoke() };
+        DcgmGpuMetrics.Write(exposition, nvml.Gpus, context);
         NvsdkMetrics.Write(exposition, version, nvml, doctor?.Current, hostname);
+        exposition.Gauge("nvsdk_exporter_info", "What this exporter can serve: profiling fields (DCGM) and pod attribution (kubelet); always 1.")
+            .Add(1, ("prof", Profiling.Available ? "available" : "unavailable"), ("prof_reason", Profiling.Reason), ("pod_attribution", Pods is null ? "off" : "kubelet"));
         var text = new StringBuilder(16 * 1024);
         using var writer = new StringWriter(text, CultureInfo.InvariantCulture);
         exposition.WriteTo(writer);

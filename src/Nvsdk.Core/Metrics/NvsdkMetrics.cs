@@ -31,9 +31,23 @@ public static class NvsdkMetrics
                 .Add(1, ("driver_version", nvml.DriverVersion), ("cuda_driver_version", CudaVersion(nvml.CudaDriverVersion)), ("nvml_version", nvml.NvmlVersion ?? string.Empty));
         }
 
+        WriteXids(exposition, nvml);
         if (doctor is not null)
         {
             WriteDoctor(exposition, doctor);
+        }
+    }
+
+    /// <summary>
+    /// How many XIDs each watched GPU reported since the exporter started: a counter, so an alert sees a
+    /// repeat of the same XID that DCGM_FI_DEV_XID_ERRORS (the last value) cannot show.
+    /// </summary>
+    private static void WriteXids(Exposition exposition, NvmlReport nvml)
+    {
+        var xids = exposition.Counter("nvsdk_gpu_xid_errors_total", "XID errors NVML reported for this GPU since the exporter started.");
+        foreach (var gpu in nvml.Gpus)
+        {
+            xids.AddIfPresent(gpu.Telemetry?.XidErrors, ("gpu", gpu.Index.ToString(CultureInfo.InvariantCulture)), ("UUID", gpu.Uuid));
         }
     }
 

@@ -17,7 +17,7 @@ public class DcgmGpuMetricsTests
     private static string Write(params GpuReport[] gpus)
     {
         var e = new Exposition();
-        DcgmGpuMetrics.Write(e, gpus, "vm");
+        DcgmGpuMetrics.Write(e, gpus, new GpuSeriesContext("vm"));
         return e.ToString();
     }
 
@@ -78,7 +78,7 @@ public class DcgmGpuMetricsTests
 
     [Fact]
     public void Labels_NoMinorNumber_DeviceFromIndex() =>
-        Assert.Contains(("device", "nvidia0"), DcgmGpuMetrics.Labels(H100Recorded, "vm"));
+        Assert.Contains(("device", "nvidia0"), DcgmGpuMetrics.Labels(H100Recorded, new GpuSeriesContext("vm")));
 
     [Fact]
     public void Names_AllDcgmFieldNames() =>

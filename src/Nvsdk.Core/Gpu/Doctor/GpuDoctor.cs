@@ -16,6 +16,7 @@ public static class GpuDoctor
 
         findings.AddRange(GpuChecks.Run(host));
         findings.AddRange(ArchitectureChecks.Run(host));
+        findings.AddRange(XidChecks.Run(host));
         findings.AddRange(ContainerChecks.Run(host));
         findings.AddRange(SdkChecks.Run(host));
         return new DoctorReport(findings);

@@ -36,6 +36,7 @@ public static class HostProbe
             DockerInstalled = File.Exists(Host("/usr/bin/dockerd")) || Directory.Exists(Host("/etc/docker")),
             RequiredCudaVersion = requiredCudaVersion ?? sdk?.CudaVersion,
             Sdk = sdk,
+            KernelNvrmLog = KernelLog.ReadNvrm(hostRoot),
             Nvml = readNvml ? NvmlReader.Read(pid => TryRead(Host($"/proc/{pid}/comm"))?.Trim()) : new NvmlReport { Error = "LIBRARY_NOT_FOUND" },
         };
     }

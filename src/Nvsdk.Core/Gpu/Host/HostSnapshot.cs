@@ -35,6 +35,9 @@ public sealed record HostSnapshot
 
     public NvmlReport Nvml { get; init; } = new();
 
+    /// <summary>The driver's `NVRM:` kernel messages since it loaded (XIDs among them); null when the kernel log was not readable.</summary>
+    public IReadOnlyList<string>? KernelNvrmLog { get; init; }
+
     public string? File(string path) => Files.TryGetValue(path, out var content) ? content : null;
 }
 

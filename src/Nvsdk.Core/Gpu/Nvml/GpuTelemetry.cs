@@ -48,4 +48,16 @@ public sealed record GpuTelemetry
     public bool? RowRemapPending { get; init; }
 
     public bool? RowRemapFailed { get; init; }
+
+    /// <summary>NVLink data sent plus received over every active link since the driver loaded, in KiB; null without NVLink.</summary>
+    public long? NvLinkDataKiB { get; init; }
+
+    /// <summary>A vGPU guest's licence: true licensed, false not; null where NVML reports no licence (bare metal).</summary>
+    public bool? VgpuLicensed { get; init; }
+
+    /// <summary>The last XID error NVML's event set reported for this GPU (0: none since the exporter started); null when not watched.</summary>
+    public int? LastXid { get; init; }
+
+    /// <summary>How many XID errors NVML's event set reported for this GPU since the exporter started; null when not watched.</summary>
+    public long? XidErrors { get; init; }
 }

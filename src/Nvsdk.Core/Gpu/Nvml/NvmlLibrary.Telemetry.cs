@@ -40,9 +40,10 @@ internal sealed unsafe partial class NvmlLibrary
     /// <summary>
     /// One value through nvmlDeviceGetFieldValues (for readings with no function of their own, such as the
     /// HBM temperature). nvmlFieldValue_t: fieldId u32, scopeId u32, timestamp i64, latencyUsec i64,
-    /// valueType u32, nvmlReturn u32, value (8-byte union): 40 bytes.
+    /// valueType u32, nvmlReturn u32, value (8-byte union): 40 bytes. <paramref name="scopeId"/> picks the
+    /// link for per-NVLink fields.
     /// </summary>
-    public double? FieldValue(nint device, uint fieldId)
+    public double? FieldValue(nint device, uint fieldId, uint scopeId = 0)
     {
         var f = Fn("nvmlDeviceGetFieldValues");
         if (f == 0)
@@ -53,6 +54,7 @@ internal sealed unsafe partial class NvmlLibrary
         var value = stackalloc byte[40];
         new Span<byte>(value, 40).Clear();
         *(uint*)value = fieldId;
+        *(uint*)(value + 4) = scopeId;
         if (((delegate* unmanaged<nint, int, byte*, int>)f)(device, 1, value) != Success || *(int*)(value + 28) != Success)
         {
             return null;

@@ -52,6 +52,9 @@ public sealed record GpuReport
 
     public long? MemoryFreeBytes { get; init; }
 
+    /// <summary>What the driver reserves for itself (NVML's v2 memory info, r510+); then used leaves it out. Null from v1.</summary>
+    public long? MemoryReservedBytes { get; init; }
+
     public int? UtilizationGpu { get; init; }
 
     public int? UtilizationMemory { get; init; }

@@ -19,6 +19,9 @@ public sealed class NvmlSession : IDisposable
     private const uint EccVolatile = 0;
     private const uint EccAggregate = 1;
     private const int PstateUnknown = 32;
+    private const uint FieldNvLinkDataTx = 138; // NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, KiB, scope = link
+    private const uint FieldNvLinkDataRx = 139; // NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX
+    private const int VirtualizationVgpuGuest = 2; // NVML_GPU_VIRTUALIZATION_MODE_VGPU
 
     private readonly NvmlLibrary nvml;
     private readonly Lock gate = new();
@@ -28,6 +31,8 @@ public sealed class NvmlSession : IDisposable
     private List<DeviceIdentity> devices = [];
     private uint? enumeratedCount;
     private bool disposed;
+    private Action<string>? xidLog;
+    private XidWatcher? xids;
 
     private NvmlSession(NvmlLibrary nvml)
     {
@@ -92,6 +97,19 @@ public sealed class NvmlSession : IDisposable
 
     public static NvmlSession? TryOpen(out string? error) => TryOpen([NvmlLibrary.FileName], out error);
 
+    /// <summary>
+    /// Watches XID errors from now on (a long-lived reader: the exporter); each GPU's report then carries its
+    /// last XID and count. <paramref name="log"/> hears each XID and why a GPU cannot be watched.
+    /// </summary>
+    public void WatchXids(Action<string> log)
+    {
+        lock (gate)
+        {
+            xidLog = log;
+            enumeratedCount = null; // the next read takes the handles and registers them
+        }
+    }
+
     /// <summary>Everything NVML says now. <paramref name="readProcesses"/> false skips the per-GPU process list.</summary>
     public NvmlReport Read(Func<int, string?>? processName = null, bool readProcesses = true)
     {
@@ -108,6 +126,8 @@ public sealed class NvmlSession : IDisposable
             {
                 devices = Enumerate(n); // first read, or a GPU appeared or fell off the bus: take the handles again
                 enumeratedCount = n;
+                xids?.Dispose();
+                xids = xidLog is null ? null : new XidWatcher(nvml, devices.Select(d => (d.Handle, d.Uuid)), xidLog);
             }
 
             var gpus = devices.Select(d => ReadGpu(d, readProcesses ? processName ?? (_ => null) : null)).ToList();
@@ -122,6 +142,7 @@ public sealed class NvmlSession : IDisposable
             if (!disposed)
             {
                 disposed = true;
+                xids?.Dispose();
                 nvml.Shutdown();
             }
         }
@@ -161,7 +182,8 @@ public sealed class NvmlSession : IDisposable
         var device = d.Handle;
         var mig = nvml.DevicePair("nvmlDeviceGetMigMode", device);
         var ecc = nvml.DevicePair("nvmlDeviceGetEccMode", device);
-        var memory = nvml.Memory(device);
+        var memoryV2 = nvml.MemoryV2(device);
+        var memory = memoryV2 is { } v2 ? (v2.Total, v2.Free, v2.Used) : nvml.Memory(device);
         var utilization = nvml.Utilization(device);
         return new GpuReport
         {
@@ -181,13 +203,16 @@ public sealed class NvmlSession : IDisposable
             MemoryTotalBytes = (long?)memory?.Total,
             MemoryUsedBytes = (long?)memory?.Used,
             MemoryFreeBytes = (long?)memory?.Free,
+            MemoryReservedBytes = (long?)memoryV2?.Reserved,
             UtilizationGpu = (int?)utilization?.Gpu,
             UtilizationMemory = (int?)utilization?.Memory,
             ComputeCapabilityMajor = d.ComputeCapabilityMajor,
             ComputeCapabilityMinor = d.ComputeCapabilityMinor,
             MaxMemoryClockMHz = d.MaxMemoryClockMHz,
             MemoryBusWidthBits = d.MemoryBusWidthBits,
-            Telemetry = ReadTelemetry(device),
+            Telemetry = ReadTelemetry(device) is var telemetry && xids?.Read(device) is { } xid
+                ? telemetry with { LastXid = xid.Last, XidErrors = xid.Count }
+                : telemetry,
             Processes = processName is null
                 ? []
                 : nvml.ComputeProcesses(device).Select(p => new GpuProcess(p.Pid, processName(p.Pid), (long)p.UsedMemory)).ToList(),
@@ -220,7 +245,34 @@ public sealed class NvmlSession : IDisposable
             RemappedRowsUncorrectable = (int?)remapped?.Uncorrectable,
             RowRemapPending = remapped?.Pending,
             RowRemapFailed = remapped?.Failed,
+            NvLinkDataKiB = NvLinkDataKiB(device),
+            VgpuLicensed = nvml.VirtualizationMode(device) == VirtualizationVgpuGuest ? nvml.VgpuLicensed(device) : null,
         };
+    }
+
+    /// <summary>
+    /// NVLink data throughput counters (TX + RX, KiB) summed over the links that are up; null on a GPU with
+    /// no active link (PCIe-only boards, NVLink not supported), so no NVLink series appears there.
+    /// </summary>
+    private long? NvLinkDataKiB(nint device)
+    {
+        long? total = null;
+        for (uint link = 0; link < NvmlLibrary.MaxNvLinks; link++)
+        {
+            if (nvml.NvLinkActive(device, link) is not true)
+            {
+                continue;
+            }
+
+            var tx = nvml.FieldValue(device, FieldNvLinkDataTx, link);
+            var rx = nvml.FieldValue(device, FieldNvLinkDataRx, link);
+            if (tx is not null || rx is not null)
+            {
+                total = (total ?? 0) + (long)(tx ?? 0) + (long)(rx ?? 0);
+            }
+        }
+
+        return total;
     }
 
     /// <summary>What a GPU is, read once per handle.</summary>

@@ -1,0 +1,28 @@
+using Nvsdk.Core.Metrics;
+using Nvsdk.Testing;
+
+namespace Nvsdk.Core.Tests.Metrics;
+
+/// <summary>DCGM_FI_PROF_* need DCGM: without libdcgm.so.4 they are absent and the exporter says why.</summary>
+public class ProfilingSupportTests
+{
+    [SkippableFact]
+    public void Probe_NoDcgmOnThisHost_UnavailableNamingTheLibrary()
+    {
+        Skip.If(File.Exists("/usr/lib/x86_64-linux-gnu/libdcgm.so.4") || File.Exists("/usr/lib64/libdcgm.so.4"), "this host has DCGM");
+        using var root = new TempDir();
+        var support = ProfilingSupport.Probe(root.Path);
+        Assert.False(support.Available);
+        Assert.StartsWith("libdcgm.so.4 not found", support.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scrape_WithoutDcgm_InfoLineSaysWhyAndNoProfSeries()
+    {
+        var snapshot = Nvsdk.Core.Gpu.Host.SnapshotFile.Read(Path.Combine(RepoPaths.Root, "tests", "fixtures", "snapshots", "h200x2-fleet-derived.json"));
+        using var gpus = new SnapshotGpuSource(snapshot.Nvml);
+        var text = new MetricsScraper(gpus, null, "hgx", "test") { Profiling = new ProfilingSupport(false, "libdcgm.so.4 not found") }.Scrape();
+        Assert.Contains("nvsdk_exporter_info{prof=\"unavailable\",prof_reason=\"libdcgm.so.4 not found\",pod_attribution=\"off\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("DCGM_FI_PROF_", text, StringComparison.Ordinal);
+    }
+}
