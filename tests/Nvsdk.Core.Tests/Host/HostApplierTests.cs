@@ -135,4 +135,51 @@ public sealed class HostApplierTests : IDisposable
         var plan = HostPlanner.Plan(config, host, Sdk);
         Assert.NotEmpty(plan.Changes);
     }
+
+    [Fact]
+    public async Task Rollback_DaemonJsonApplyLeftAsItWas_IsKeptExactly()
+    {
+        var full = host.Resolve("/etc/docker/daemon.json");
+        var bytes = "\uFEFF{\n  \"features\": {\"cdi\": true},\n  \"data-root\": \"/srv/docker\"\n}\n"u8.ToArray();
+        File.WriteAllBytes(full, bytes);
+        File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Nvsdk.Core.Platform.Posix.LChown(full, 1000, 1000);
+
+        var applied = await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.DoesNotContain(applied.Plan.Changes, c => c.Path == "/etc/docker/daemon.json");
+        await HostApplier.RollbackAsync(host);
+
+        var entry = host.Inspect("/etc/docker/daemon.json");
+        Assert.Equal(bytes, entry.Bytes);
+        Assert.Equal(("600", 1000u, 1000u), (entry.Mode, entry.Uid, entry.Gid));
+    }
+
+    [Fact]
+    public async Task Apply_ContainerDisabledLater_PutsTheUsersDaemonJsonBack()
+    {
+        var before = host.Read("/etc/docker/daemon.json");
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var noContainers = HostConfigParser.Parse("x.toml", File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "server.toml")).Replace("[container]\nenable = true", "[container]\nenable = false", StringComparison.Ordinal));
+        await HostApplier.ApplyAsync(noContainers, host, Sdk);
+        Assert.Equal(before, host.Read("/etc/docker/daemon.json"));
+    }
+
+    [Fact]
+    public async Task Apply_ReadOnlyEtc_FailsBeforeWritingAnything()
+    {
+        var etc = host.OnDisk("/etc");
+        var mount = await ProcessRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "ro", "tmpfs", etc]);
+        Assert.True(mount.ExitCode == 0, $"mounting a read-only tmpfs (the test runs as root): {mount.Stderr}");
+        try
+        {
+            var e = await Assert.ThrowsAsync<NvsdkException>(() => HostApplier.ApplyAsync(Server, host, Sdk));
+            Assert.NotNull(e.Hint);
+            Assert.Equal(0, new HostGenerations(host).Newest());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(etc));
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("umount", [etc]);
+        }
+    }
 }

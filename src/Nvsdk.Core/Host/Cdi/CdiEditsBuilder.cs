@@ -6,7 +6,6 @@ namespace Nvsdk.Core.Host.Cdi;
 /// </summary>
 internal static class CdiEditsBuilder
 {
-    public const string CdiVersion = "0.6.0";
     public const string Kind = "nvidia.com/gpu";
     public const string AllDevices = "all";
     public const string DefaultHookPath = "/usr/bin/nvidia-cdi-hook";
@@ -60,6 +59,7 @@ internal static class CdiEditsBuilder
             host.ControlDeviceNodes.Select(n => new CdiDeviceNode(n)).ToList(),
             hooks,
             mounts);
-        return new CdiSpec(CdiVersion, Kind, devices, common);
+        var spec = new CdiSpec(CdiSpecVersion.Base, Kind, devices, common);
+        return spec with { CdiVersion = CdiSpecVersion.Minimum(spec) };
     }
 }

@@ -2,7 +2,7 @@ namespace Nvsdk.Core.Host.Cdi;
 
 /// <summary>
 /// A CDI spec as nvsdk writes it: the subset of SPEC.md it uses (no annotations, netDevices or intelRdt), so the
-/// lowest version that accepts it is 0.5.0 (device names that start with a digit).
+/// lowest version that accepts it is at most 0.5.0 (device names that start with a digit); see CdiSpecVersion.
 /// </summary>
 internal sealed record CdiSpec(string CdiVersion, string Kind, IReadOnlyList<CdiDevice> Devices, CdiContainerEdits ContainerEdits);
 

@@ -32,7 +32,7 @@ public static class CdiSpecGenerator
             throw new NvsdkException(ErrorCode.InvalidInput, $"host root {hostRoot} is not a folder");
         }
 
-        var root = new HostRootReader(hostRoot);
+        var root = new HostRoot(hostRoot);
         NvidiaHostInventory host;
         try
         {
