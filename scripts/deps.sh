@@ -22,6 +22,10 @@ python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
+# podman + runc run a container from our CDI spec (crun fails on these machines' cgroups); busybox-static is its rootfs.
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+[ -x /bin/busybox ] || need+=(busybox-static)
 # s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
 if ! command -v s3rver >/dev/null 2>&1; then
   echo "installing s3rver (npm)"

@@ -24,5 +24,6 @@ root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
 root.Add(ExporterCommand.Create());
+root.Add(CdiHookCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Host.Config;
+using Nvsdk.Core.Host.Systemd;
 using Nvsdk.Core.Store;
 
 namespace Nvsdk.Core.Host;
@@ -74,7 +75,8 @@ public static class HostApplier
             }
 
             generations.SetCurrent(record.Number);
-            return new HostApplyResult(plan, record.Number, NoOp: false, installed);
+            var failed = await LiveActions.RunAsync(plan.Commands, CancellationToken.None).ConfigureAwait(false); // the files are in: finish
+            return new HostApplyResult(plan, record.Number, NoOp: false, installed) { CommandFailures = failed };
         }
     }
 
@@ -222,6 +224,10 @@ public static class HostApplier
     }
 }
 
-public sealed record HostApplyResult(HostPlan Plan, int Generation, bool NoOp, IReadOnlyList<string> PackagesInstalled);
+public sealed record HostApplyResult(HostPlan Plan, int Generation, bool NoOp, IReadOnlyList<string> PackagesInstalled)
+{
+    /// <summary>Live-root commands (systemctl …) that failed after the files were written.</summary>
+    public IReadOnlyList<string> CommandFailures { get; init; } = [];
+}
 
 public sealed record HostDrift(string Path, string What);

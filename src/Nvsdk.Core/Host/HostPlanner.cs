@@ -15,6 +15,7 @@ namespace Nvsdk.Core.Host;
 public static class HostPlanner
 {
     private const string UnitPath = "/etc/systemd/system/nvidia-persistenced.service";
+    private const string CdiSpecPath = "/etc/cdi/nvidia.yaml";
     private const string UnitWantsPath = "/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service";
 
     public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot)
@@ -61,7 +62,11 @@ public static class HostPlanner
         var live = host.IsLive;
         var manager = PackageManager.Detect(host);
         var toInstall = desired.Packages.Where(p => p.Available != false && !(manager?.IsInstalled(p.Package, live) ?? false)).ToList();
-        return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current());
+        return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current())
+        {
+            Commands = LiveActions.Commands(host, changes, desired.Files),
+            AfterApplyHint = LiveActions.DockerHint(changes),
+        };
     }
 
     /// <summary>A path's content as the plan's diff shows it: a file's text, "-> target" for a link, null when absent.</summary>
@@ -102,13 +107,26 @@ public static class HostPlanner
 
         if (config.ContainerEnable)
         {
-            try
+            // Never a spec whose hook program is missing: every GPU container would fail to start.
+            var hook = CdiHookLocator.Find(host);
+            if (hook is null)
             {
-                files.Add(new ManagedFile("/etc/cdi/nvidia.yaml", CdiSpecGenerator.Generate(host.Root), "644", "container.enable = true"));
+                findings.Add(Finding.Warn(
+                    "host.cdi.hook",
+                    "no CDI spec: its hooks need nvsdk at a stable path (or NVIDIA's nvidia-cdi-hook), and neither is on this host",
+                    $"install nvsdk as {CdiHookLocator.InstalledPaths[0]}, then `nvsdk host apply` again"));
             }
-            catch (Errors.NvsdkException e)
+            else
             {
-                findings.Add(Finding.Warn("host.cdi", $"no CDI spec can be generated: {e.Message}", "install the NVIDIA driver first; then `nvsdk host apply` again"));
+                try
+                {
+                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook), "644", $"container.enable = true (hooks run {hook})"));
+                    findings.AddRange(CdiConflicts.Find(host, CdiSpecPath));
+                }
+                catch (NvsdkException e)
+                {
+                    findings.Add(Finding.Warn("host.cdi", $"no CDI spec can be generated: {e.Message}", "install the NVIDIA driver first; then `nvsdk host apply` again"));
+                }
             }
 
             var daemon = host.Inspect(host.Locate(DockerDaemonConfig.DefaultPath, followFinal: true));

@@ -182,4 +182,47 @@ public sealed class HostApplierTests : IDisposable
             await ProcessRunner.RunAsync("umount", [etc]);
         }
     }
+
+    [Fact]
+    public async Task Apply_Persistenced_SystemctlSaysEnabled()
+    {
+        var systemctl = ProcessRunner.Require("systemctl", "systemd");
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var wants = host.Inspect("/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service");
+        Assert.Equal((HostEntryKind.Symlink, "/etc/systemd/system/nvidia-persistenced.service"), (wants.Kind, wants.LinkTarget));
+
+        var enabled = await ProcessRunner.RunAsync(systemctl, [$"--root={host.Root}", "is-enabled", "nvidia-persistenced.service"]);
+        Assert.True(enabled.Stdout.Trim() == "enabled", enabled.ToString());
+        await HostApplier.RollbackAsync(host);
+        var after = await ProcessRunner.RunAsync(systemctl, [$"--root={host.Root}", "is-enabled", "nvidia-persistenced.service"]);
+        Assert.NotEqual("enabled", after.Stdout.Trim());
+    }
+
+    [Fact]
+    public void Plan_NoHookProgram_WritesNoCdiSpecAndSaysWhy()
+    {
+        File.Delete(host.OnDisk(FakeHostRoot.NvsdkBinary));
+        var plan = HostPlanner.Plan(Server, host, Sdk);
+        Assert.DoesNotContain(plan.Changes, c => c.Path == "/etc/cdi/nvidia.yaml");
+        Assert.Contains(plan.Findings, f => f.Id == "host.cdi.hook");
+    }
+
+    [Fact]
+    public void Plan_NvidiaCtkSpecOfTheSameKind_IsAConflict()
+    {
+        FakeHostRoot.WriteFile(host.Root, "/var/run/cdi/nvidia.yaml", "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices: []\n");
+        var plan = HostPlanner.Plan(Server, host, Sdk);
+        Assert.Contains(plan.Findings, f => f.Id == "host.cdi.conflict");
+    }
+
+    [Fact]
+    public void Plan_LiveRootUnitChanged_ReloadsAndEnablesPersistenced()
+    {
+        var unit = new FileChange("/etc/systemd/system/nvidia-persistenced.service", ChangeKind.Create, null, "x", "644", "r");
+        var desired = new[] { new ManagedFile(unit.Path, "x", "644", "r") };
+        var commands = Nvsdk.Core.Host.Systemd.LiveActions.Commands(new HostRoot("/"), [unit], desired);
+        Assert.Equal(["systemctl daemon-reload", "systemctl enable --now nvidia-persistenced.service"], commands.Select(c => string.Join(' ', c)));
+        Assert.Empty(Nvsdk.Core.Host.Systemd.LiveActions.Commands(host, [unit], desired)); // under --root nothing runs
+        Assert.NotNull(Nvsdk.Core.Host.Systemd.LiveActions.DockerHint([unit with { Path = "/etc/docker/daemon.json" }]));
+    }
 }

@@ -19,8 +19,8 @@ internal sealed record CdiContainerEdits(
     public static CdiContainerEdits Empty { get; } = new([], [], [], []);
 }
 
-/// <summary>A device node, the same path on the host and in the container.</summary>
-internal sealed record CdiDeviceNode(string Path);
+/// <summary>A device node: its path in the container, and on the host when that differs (a driver root; CDI 0.5.0).</summary>
+internal sealed record CdiDeviceNode(string Path, string? HostPath = null);
 
 internal sealed record CdiMount(string HostPath, string ContainerPath, IReadOnlyList<string> Options);
 

@@ -20,8 +20,6 @@ internal static partial class NvidiaHostDiscovery
     public static IReadOnlyList<string> ControlNodes { get; } =
         ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset"];
 
-    public const string CapsDir = "/dev/nvidia-caps";
-
     /// <summary>
     /// The driver's user-space libraries for compute and management (nvidia-container-toolkit's compute and utility
     /// sets), by name before ".so".
@@ -134,12 +132,11 @@ internal static partial class NvidiaHostDiscovery
         return root.ReadText(ModuleVersionFile)?.Trim() is { } sys && ModuleVersion().IsMatch(sys) ? sys : null;
     }
 
-    private static List<string> FindControlNodes(HostRoot root)
-    {
-        var nodes = ControlNodes.Where(root.IsFile).ToList();
-        nodes.AddRange(root.List(CapsDir).Select(n => $"{CapsDir}/{n}").Where(root.IsFile));
-        return nodes;
-    }
+    /// <summary>
+    /// The control nodes present. /dev/nvidia-caps/* (MIG config and monitor capabilities) are not among them:
+    /// nvidia-ctk gives caps only to MIG devices, and a whole GPU needs none.
+    /// </summary>
+    private static List<string> FindControlNodes(HostRoot root) => ControlNodes.Where(root.IsFile).ToList();
 
     /// <summary>
     /// Each library's real file (links followed), from the linker cache and the usual driver folders. When the driver

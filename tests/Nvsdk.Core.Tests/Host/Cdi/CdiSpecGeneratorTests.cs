@@ -88,18 +88,42 @@ public sealed class CdiSpecGeneratorTests : IDisposable
         Assert.Contains("/usr/local/nvidia/bin/nvidia-cuda-mps-control", mounts);
         Assert.Contains("/usr/local/nvidia/firmware/nvidia/580.159.04/gsp_ga10x.bin", mounts);
         Assert.Equal(
-            ["/dev/nvidia-caps/nvidia-cap1", "/dev/nvidia-caps/nvidia-cap2", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidiactl"],
+            ["/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidiactl"], // no MIG caps for a whole GPU
             Paths(spec["containerEdits"], "deviceNodes", "path"));
         Assert.Equal(["NVIDIA_VISIBLE_DEVICES=void"], Strings(spec["containerEdits"]["env"]));
     }
 
     [Fact]
-    public void Generate_FakeH100_HookUpdatesLdcacheForTheLibraryFolder()
+    public void Generate_FakeH100_HooksLinkLibcudaThenUpdateLdcacheForTheLibraryFolder()
     {
-        var hook = Assert.Single(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children);
-        Assert.Equal("createContainer", Scalar(hook, "hookName"));
-        Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(hook, "path"));
-        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
+        var hooks = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children;
+        Assert.Equal(2, hooks.Count);
+        Assert.All(hooks, h => Assert.Equal("createContainer", Scalar(h, "hookName")));
+        Assert.All(hooks, h => Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(h, "path")));
+        Assert.Equal(["nvidia-cdi-hook", "create-symlinks", "--link", $"libcuda.so.1::{Lib64}/libcuda.so"], Strings(hooks[0]["args"]));
+        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[1]["args"]));
+    }
+
+    [Fact]
+    public void Generate_NvsdkAsHook_RunsItsCdiHookVerb()
+    {
+        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[1];
+        Assert.Equal(["nvsdk", "cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
+    }
+
+    [Fact]
+    public void Generate_FakeH100_ClaimsCdi050ForItsDigitDeviceNames()
+    {
+        Assert.Equal("0.5.0", Scalar(Load(CdiSpecGenerator.Generate(Root)), "cdiVersion"));
+    }
+
+    [Fact]
+    public void Generate_DriverRoot_PrefixesEveryHostPathOnly()
+    {
+        var spec = Load(CdiSpecGenerator.Generate(Root, driverRoot: "/run/nvidia/driver"));
+        Assert.All(CommonMounts(spec), m => Assert.StartsWith("/run/nvidia/driver/", m.HostPath, StringComparison.Ordinal));
+        Assert.All(CommonMounts(spec), m => Assert.False(m.ContainerPath.StartsWith("/run/nvidia/driver", StringComparison.Ordinal)));
+        Assert.Equal(["/run/nvidia/driver/dev/nvidiactl"], Paths(spec["containerEdits"], "deviceNodes", "hostPath").Where(p => p.EndsWith("ctl", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -220,7 +244,7 @@ public sealed class CdiSpecGeneratorTests : IDisposable
 
         var mounts = CommonMounts(Load(CdiSpecGenerator.Generate(Root)));
         Assert.Contains(mounts, m => m.HostPath == "/opt/driver/libcuda.so.580.159.04");
-        Assert.Contains("/opt/driver", Strings(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children[0]["args"]));
+        Assert.Contains("/opt/driver", Strings(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children[^1]["args"]));
     }
 
     private static YamlMappingNode Load(string yaml)
