@@ -139,27 +139,30 @@ internal static partial class NvidiaHostDiscovery
     private static List<string> FindControlNodes(HostRoot root) => ControlNodes.Where(root.IsFile).ToList();
 
     /// <summary>
-    /// Each library's real file (links followed), from the linker cache and the usual driver folders. When the driver
-    /// version is known only files named "*.so.&lt;version&gt;" count, so a stale copy of an older driver is left out.
+    /// Each driver library's real file (links followed), from the linker cache and the usual driver folders. When the
+    /// driver version is known, every file named "*.so.&lt;version&gt;" is one (as nvidia-ctk finds them: compute, video
+    /// — NVENC/NVDEC —, graphics — EGL/GLX/Vulkan —, OptiX…), and a stale copy of an older driver is left out; when it
+    /// is not, the compute and management libraries by name.
     /// </summary>
     private static List<HostFileMount> FindLibraries(HostRoot root, string? version)
     {
+        bool Wanted(string fileName) => LibraryName(fileName) is not null || (version is not null && fileName.Contains(".so", StringComparison.Ordinal));
         var candidates = new List<string>();
         if (root.ReadSmallFile(LdCacheFile, LdCache.MaxBytes) is { } cache)
         {
-            candidates.AddRange(LdCache.Parse(cache).Select(e => e.Path).Where(p => p.StartsWith('/') && LibraryName(Path.GetFileName(p)) is not null));
+            candidates.AddRange(LdCache.Parse(cache).Select(e => e.Path).Where(p => p.StartsWith('/') && Wanted(Path.GetFileName(p))));
         }
 
         foreach (var dir in LibraryDirs)
         {
-            candidates.AddRange(root.List(dir).Where(n => LibraryName(n) is not null).Select(n => $"{dir}/{n}"));
+            candidates.AddRange(root.List(dir).Where(n => version is null ? LibraryName(n) is not null : n.EndsWith($".so.{version}", StringComparison.Ordinal)).Select(n => $"{dir}/{n}"));
         }
 
         var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        foreach (var candidate in candidates.Distinct(StringComparer.Ordinal))
         {
-            if (root.Find(candidate) is { } real && root.IsFile(real) && LibraryName(Path.GetFileName(real)) is not null
-                && (version is null || real.EndsWith($".so.{version}", StringComparison.Ordinal)))
+            if (root.Find(candidate) is { } real && root.IsFile(real)
+                && (version is null ? LibraryName(Path.GetFileName(real)) is not null : real.EndsWith($".so.{version}", StringComparison.Ordinal)))
             {
                 found.Add(real);
             }

@@ -64,7 +64,7 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     }
 
     [Fact]
-    public void Generate_FakeH100_MountsDriverLibrariesFromUsrLocalNvidia()
+    public void Generate_FakeH100_MountsEveryDriverLibraryFromUsrLocalNvidia()
     {
         var mounts = CommonMounts(Load(CdiSpecGenerator.Generate(Root)));
         foreach (var lib in new[] { "libcuda.so.580.159.04", "libnvidia-ml.so.580.159.04", "libnvidia-ptxjitcompiler.so.580.159.04", "libnvidia-nvvm.so.580.159.04" })
@@ -74,8 +74,11 @@ public sealed class CdiSpecGeneratorTests : IDisposable
             Assert.Equal(["ro", "nosuid", "nodev", "bind"], mount.Options);
         }
 
-        // Graphics libraries are not part of the compute set; soname links are ldconfig's job in the container.
-        Assert.DoesNotContain(mounts, m => m.ContainerPath.Contains("libGLX_nvidia", StringComparison.Ordinal));
+        // Every library of the driver by its version suffix, as nvidia-ctk mounts them on this host (26: NVENC/NVDEC,
+        // EGL/GLX, OptiX… too); soname links are ldconfig's job in the container.
+        Assert.Equal(26, mounts.Count(m => m.ContainerPath.StartsWith(Lib64 + "/", StringComparison.Ordinal)));
+        Assert.Contains(mounts, m => m.ContainerPath == $"{Lib64}/libGLX_nvidia.so.580.159.04");
+        Assert.Contains(mounts, m => m.ContainerPath == $"{Lib64}/libnvcuvid.so.580.159.04");
         Assert.DoesNotContain(mounts, m => m.ContainerPath == $"{Lib64}/libcuda.so.1");
     }
 
