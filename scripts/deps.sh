@@ -26,6 +26,10 @@ if [ "$mode" = test ]; then
   command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
   command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
   { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
+  # podman + runc run a container from our CDI spec (crun fails on these machines' cgroups); busybox-static is its rootfs.
+  command -v podman >/dev/null 2>&1 || need+=(podman)
+  command -v runc >/dev/null 2>&1 || need+=(runc)
+  [ -x /bin/busybox ] || need+=(busybox-static)
 fi
 
 # apt-get, waiting (up to 10 minutes) for a lock another apt or dpkg holds rather than failing at once.

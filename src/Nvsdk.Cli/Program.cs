@@ -24,6 +24,7 @@ root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
 root.Add(ExporterCommand.Create());
+root.Add(CdiHookCommand.Create());
 root.Add(LicensesCommand.Create());
 root.Add(SbomCommand.Create());
 GlobalOptions.AddRootOptions(root);

@@ -14,8 +14,8 @@ public static class FakeHostRoot
     /// The H100 host of tests/fixtures/h100-host (driver 580.159.04, one GPU at 0000:00:06.0, the driver's user space
     /// under /usr/local/nvidia) built under <paramref name="dir"/>: /proc/driver/nvidia and /sys/module/nvidia files
     /// as captured, /dev/nvidia* and /dev/nvidia-caps/*, every file and link under /usr/local/nvidia, /etc/os-release,
-    /// and /etc/ld.so.cache holding the captured <c>ldconfig -p</c> text (a real host's cache is binary; readers
-    /// accept both). Returns <paramref name="dir"/>.
+    /// /etc/ld.so.cache holding the captured <c>ldconfig -p</c> text (a real host's cache is binary; readers
+    /// accept both), and nvsdk at <see cref="NvsdkBinary"/>. Returns <paramref name="dir"/>.
     /// </summary>
     public static string BuildH100(string dir)
     {
@@ -39,8 +39,14 @@ public static class FakeHostRoot
         var os = probe.Single(s => s.Name == "os").Body.Split('\n').Where(l => l.Contains('=', StringComparison.Ordinal));
         WriteFile(dir, "/etc/os-release", string.Join('\n', os.Append("ID=ubuntu")) + "\n");
         WriteFile(dir, "/etc/ld.so.cache", File.ReadAllText(Path.Combine(CaptureDir, "ldconfig-p.txt")));
+
+        // nvsdk installed where `host apply` expects it, so the CDI spec's hooks have a program to run.
+        WriteFile(dir, NvsdkBinary, "#!/bin/sh\n");
         return dir;
     }
+
+    /// <summary>Where the fake host has nvsdk (a stand-in file): the CDI spec's hook program.</summary>
+    public const string NvsdkBinary = "/usr/local/bin/nvsdk";
 
     /// <summary>Writes a file of a host under a root, making its folders.</summary>
     public static void WriteFile(string root, string hostPath, string content)

@@ -47,6 +47,18 @@ public sealed class HostCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_Json_GenerationManagedFilesAndDrift()
+    {
+        Assert.Equal(0, (await Nvsdk.RunAsync("host", "apply", "--root", root)).ExitCode);
+        await File.AppendAllTextAsync(Managed("/etc/cdi/nvidia.yaml"), "# edited\n");
+        var status = await Nvsdk.RunAsync("--json", "host", "status", "--root", root);
+        using var json = JsonDocument.Parse(status.Stdout);
+        Assert.Equal(1, json.RootElement.GetProperty("generation").GetInt32());
+        Assert.Contains("/etc/cdi/nvidia.yaml", json.RootElement.GetProperty("managedFiles").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("/etc/cdi/nvidia.yaml", json.RootElement.GetProperty("drift")[0].GetProperty("path").GetString());
+    }
+
+    [Fact]
     public async Task Status_HandEdit_ReportsDriftAndExits1()
     {
         Assert.Equal(0, (await Nvsdk.RunAsync("host", "apply", "--root", root)).ExitCode);

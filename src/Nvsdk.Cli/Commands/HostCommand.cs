@@ -2,6 +2,8 @@ using System.CommandLine;
 using Nvsdk.Cli.Output;
 using Nvsdk.Core.Gpu.Doctor;
 using Nvsdk.Core.Host;
+using Nvsdk.Core.Errors;
+using Nvsdk.Core.Host.Cdi;
 using Nvsdk.Core.Host.Config;
 using Nvsdk.Core.Sdk;
 using Nvsdk.Core.Store;
@@ -24,6 +26,7 @@ internal static class HostCommand
         command.Add(Apply());
         command.Add(Rollback());
         command.Add(Status());
+        command.Add(CdiSpec());
         return command;
     }
 
@@ -93,7 +96,16 @@ internal static class HostCommand
             var generations = new HostGenerations(host);
             var record = generations.Read(generations.Current());
             var drift = HostApplier.Status(host);
-            if (context.Text)
+            if (context.Json)
+            {
+                var model = new JsonHostStatus(
+                    record?.Number ?? 0,
+                    record?.CreatedAt,
+                    record?.Files.Select(f => f.Path).ToList() ?? [],
+                    drift.Select(d => new JsonHostDrift(d.Path, d.What)).ToList());
+                Console.Out.WriteLine(JsonSerializer.Serialize(model, CliJsonContext.Default.JsonHostStatus));
+            }
+            else if (context.Text)
             {
                 Stdout.Console.MarkupLine(record is null ? "host generation 0: nvsdk manages nothing here" : $"host generation {record.Number} ({record.CreatedAt:u}): {record.Files.Count} managed files");
                 foreach (var d in drift)
@@ -103,6 +115,40 @@ internal static class HostCommand
             }
 
             return drift.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command CdiSpec()
+    {
+        var hook = new Option<string?>("--hook") { Description = "The hook program the spec runs (default: nvsdk at a stable path, else nvidia-cdi-hook)" };
+        var underRoot = new Option<bool>("--host-paths-under-root") { Description = "Prefix every hostPath with --root (a driver root that the container runtime does not chroot into)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the spec here (default: standard output)" };
+        var command = new Command("cdi-spec", "Print the CDI spec (kind nvidia.com/gpu) that `host apply` would write, generated from this host") { hook, underRoot, output };
+        command.SetAction(result =>
+        {
+            var host = new HostRoot(result.GetValue(GlobalOptions.HostRoot) ?? "/");
+            var prefixed = result.GetValue(underRoot);
+            var program = result.GetValue(hook) ?? CdiHookLocator.Find(host)
+                ?? throw new UsageException("no CDI hook program on this host (nvsdk at a stable path, or nvidia-cdi-hook)", $"install nvsdk as {CdiHookLocator.InstalledPaths[0]}, or pass --hook PATH");
+
+            // Never a spec whose hook is missing: the runtime would fail every GPU container.
+            if (!(prefixed ? File.Exists(program) : host.IsFile(program)))
+            {
+                throw new UsageException($"the hook program {program} does not exist{(prefixed ? string.Empty : $" under {host.Root}")}", "pass --hook with the path of nvsdk or nvidia-cdi-hook");
+            }
+
+            var spec = CdiSpecGenerator.Generate(host.Root, program, prefixed ? host.Root : "/");
+            if (result.GetValue(output) is { } file)
+            {
+                File.WriteAllText(file, spec);
+            }
+            else
+            {
+                Console.Out.Write(spec);
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -140,6 +186,21 @@ internal static class HostCommand
         foreach (var p in plan.PackagesToInstall)
         {
             Stdout.Console.MarkupLine($"[bold]install[/] {Markup.Escape(p.Package)} ({p.Manager}){(p.Available is null ? " [grey](availability not checked under --root)[/]" : string.Empty)}");
+        }
+
+        foreach (var c in plan.Commands)
+        {
+            Stdout.Console.MarkupLine($"[bold]run[/] {Markup.Escape(string.Join(' ', c))}");
+        }
+
+        if (plan.AfterApplyHint is { } hint)
+        {
+            Stdout.Console.MarkupLine($"[bold]then[/] {Markup.Escape(hint)}");
+        }
+
+        foreach (var failure in applied?.CommandFailures ?? [])
+        {
+            Stdout.Console.MarkupLine($"[yellow]warn[/] {Markup.Escape(failure)}");
         }
 
         foreach (var f in plan.Findings.Where(f => f.Status != FindingStatus.Skip || !plan.HasChanges))

@@ -19,5 +19,6 @@ namespace Nvsdk.Cli.Output;
 [JsonSerializable(typeof(JsonGeneration))]
 [JsonSerializable(typeof(JsonEnv))]
 [JsonSerializable(typeof(JsonHostPlan))]
+[JsonSerializable(typeof(JsonHostStatus))]
 [JsonSerializable(typeof(JsonUpdate))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

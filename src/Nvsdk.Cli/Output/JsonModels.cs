@@ -74,6 +74,10 @@ internal sealed record JsonHostPackage(string Manager, string Package, bool? Ava
 
 internal sealed record JsonHostFinding(string Id, string Status, string Message, string? Fix);
 
+internal sealed record JsonHostDrift(string Path, string What);
+
+internal sealed record JsonHostStatus(int Generation, DateTimeOffset? CreatedAt, IReadOnlyList<string> ManagedFiles, IReadOnlyList<JsonHostDrift> Drift);
+
 internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneration, bool? NoOp, IReadOnlyList<JsonHostChange> Changes, IReadOnlyList<JsonHostPackage> Packages, IReadOnlyList<JsonHostFinding> Findings);
 
 internal sealed record JsonUpdateArtifact(string System, string File, string Url, string Sha256, long Size, long? OldSize);

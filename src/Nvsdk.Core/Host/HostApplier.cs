@@ -1,5 +1,6 @@
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Host.Config;
+using Nvsdk.Core.Host.Systemd;
 using Nvsdk.Core.Store;
 
 namespace Nvsdk.Core.Host;
@@ -27,40 +28,55 @@ public static class HostApplier
             }
 
             var current = generations.Read(generations.Current());
-            var originals = new Dictionary<string, string?>(current?.Originals ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
-            foreach (var change in plan.Changes.Where(c => c.Kind is ChangeKind.Create or ChangeKind.Modify))
-            {
-                if (!originals.ContainsKey(change.Path))
-                {
-                    // First time nvsdk touches this file: keep what was there (or that nothing was).
-                    if (change.Before is not null)
-                    {
-                        generations.KeepContent(change.Before);
-                    }
-
-                    originals[change.Path] = change.Before is null ? null : HostRoot.Sha256(change.Before);
-                }
-            }
-
+            var originals = new Dictionary<string, HostEntry>(current?.Originals ?? new Dictionary<string, HostEntry>(), StringComparer.Ordinal);
+            var folders = new List<string>(current?.CreatedFolders ?? []);
             foreach (var file in plan.Desired.Files)
             {
-                generations.KeepContent(file.Content);
+                // First time nvsdk manages this path: keep exactly what is there (or that nothing is), changed or not.
+                if (!originals.ContainsKey(file.Path))
+                {
+                    var before = host.Inspect(file.Path);
+                    if (before.Bytes is { } bytes)
+                    {
+                        generations.KeepContent(bytes);
+                    }
+
+                    originals[file.Path] = before;
+                }
+
+                folders.AddRange(host.MissingFolders(file.Path).Except(folders, StringComparer.Ordinal));
+                generations.KeepContent(file.Bytes);
             }
 
+            host.EnsureWritable(plan.Changes.Select(c => c.Path));
+            cancellationToken.ThrowIfCancellationRequested(); // the last point where stopping leaves nothing to undo
             var installed = InstallPackages(host, plan);
             var record = new HostRecord
             {
                 Number = generations.Newest() + 1,
                 CreatedAt = DateTimeOffset.UtcNow,
-                Files = plan.Desired.Files.Select(f => new HostRecordFile(f.Path, HostRoot.Sha256(f.Content), f.Mode)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
-                Originals = originals.Where(o => plan.Desired.Files.Any(f => f.Path == o.Key)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal),
+                Files = plan.Desired.Files.Select(f => f.Record).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
+                Originals = originals.Where(o => plan.Desired.Files.Any(f => f.Path == o.Key)).ToDictionary(o => o.Key, o => o.Value with { Bytes = null }, StringComparer.Ordinal),
+                CreatedFolders = folders,
                 PackagesInstalled = installed,
             };
             generations.Forget(generations.Current());
             generations.Record(record);
-            Materialize(host, generations, record, current);
+            try
+            {
+                Materialize(host, generations, record, current);
+            }
+            catch
+            {
+                // Put back what this apply already wrote, so a failure leaves the host as it was, then forget it.
+                Materialize(host, generations, Previous(current, record), record);
+                generations.Forget(generations.Current());
+                throw;
+            }
+
             generations.SetCurrent(record.Number);
-            return new HostApplyResult(plan, record.Number, NoOp: false, installed);
+            var failed = await LiveActions.RunAsync(plan.Commands, CancellationToken.None).ConfigureAwait(false); // the files are in: finish
+            return new HostApplyResult(plan, record.Number, NoOp: false, installed) { CommandFailures = failed };
         }
     }
 
@@ -81,8 +97,9 @@ public static class HostApplier
             var current = generations.Read(number)!;
             var target = number - 1;
             var previous = target > 0 ? generations.Read(target) : null;
-            var targetRecord = previous ?? new HostRecord { Number = 0, CreatedAt = DateTimeOffset.UtcNow, Files = [], Originals = current.Originals };
-            Materialize(host, generations, targetRecord with { Originals = Merge(current.Originals, targetRecord.Originals) }, current);
+            host.EnsureWritable(current.Files.Select(f => f.Path));
+            cancellationToken.ThrowIfCancellationRequested();
+            Materialize(host, generations, Previous(previous, current), current);
             generations.SetCurrent(target);
             return target;
         }
@@ -101,29 +118,48 @@ public static class HostApplier
         var drift = new List<HostDrift>();
         foreach (var file in record.Files)
         {
-            var content = host.Read(file.Path);
-            if (content is null)
+            var now = host.Inspect(file.Path);
+            if (now.Kind == HostEntryKind.Absent)
             {
                 drift.Add(new HostDrift(file.Path, "deleted by hand"));
             }
-            else if (HostRoot.Sha256(content) != file.Sha256)
+            else if (!file.IsSatisfiedBy(now))
             {
-                drift.Add(new HostDrift(file.Path, "edited by hand"));
+                drift.Add(new HostDrift(file.Path, file.LinkTarget is null ? "edited by hand" : "link changed by hand"));
             }
         }
 
         return drift;
     }
 
-    /// <summary>Makes the host's managed files exactly <paramref name="target"/>'s; files only <paramref name="from"/> managed go back to their originals.</summary>
+    /// <summary>The generation before <paramref name="from"/>: <paramref name="previous"/>, or generation 0 (no files, the originals).</summary>
+    private static HostRecord Previous(HostRecord? previous, HostRecord from) =>
+        previous ?? new HostRecord { Number = 0, CreatedAt = DateTimeOffset.UtcNow, Files = [], Originals = from.Originals };
+
+    /// <summary>
+    /// Makes the host's managed paths exactly <paramref name="target"/>'s; paths only <paramref name="from"/> managed go
+    /// back to their originals (bytes, mode, owner, link), and folders only <paramref name="from"/> created are removed
+    /// when empty. A path already right is not touched.
+    /// </summary>
     private static void Materialize(HostRoot host, HostGenerations generations, HostRecord target, HostRecord? from)
     {
         foreach (var file in target.Files)
         {
-            var content = generations.Content(file.Sha256);
-            if (host.Read(file.Path) != content)
+            var now = host.Inspect(file.Path);
+            if (file.IsSatisfiedBy(now))
             {
-                host.Write(file.Path, content, file.Mode);
+                continue; // already right: not even an mtime changes
+            }
+
+            if (file.LinkTarget is not null)
+            {
+                host.WriteLink(file.Path, file.LinkTarget);
+            }
+            else
+            {
+                // A file that was there keeps its owner (daemon.json may belong to someone else); new ones are root's.
+                var owner = now.Kind == HostEntryKind.File ? (now.Uid, now.Gid) : (0u, 0u);
+                host.WriteFile(file.Path, generations.Content(file.Sha256), file.Mode, owner.Item1, owner.Item2);
             }
         }
 
@@ -134,15 +170,13 @@ public static class HostApplier
                 continue;
             }
 
-            var original = target.Originals.GetValueOrDefault(old.Path) ?? from!.Originals.GetValueOrDefault(old.Path);
-            if (original is null)
-            {
-                host.Delete(old.Path);
-            }
-            else
-            {
-                host.Write(old.Path, generations.Content(original), old.Mode);
-            }
+            var original = target.Originals.GetValueOrDefault(old.Path) ?? from!.Originals.GetValueOrDefault(old.Path) ?? HostEntry.Absent(old.Path);
+            host.Restore(original, original.Sha256 is { } sha ? generations.Content(sha) : null);
+        }
+
+        foreach (var folder in (from?.CreatedFolders ?? []).Except(target.CreatedFolders, StringComparer.Ordinal).OrderByDescending(f => f.Length))
+        {
+            host.DeleteEmptyFolder(folder);
         }
     }
 
@@ -158,21 +192,10 @@ public static class HostApplier
         }
     }
 
-    private static IReadOnlyDictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> a, IReadOnlyDictionary<string, string?> b)
-    {
-        var merged = new Dictionary<string, string?>(a, StringComparer.Ordinal);
-        foreach (var (k, v) in b)
-        {
-            merged.TryAdd(k, v);
-        }
-
-        return merged;
-    }
-
     private static List<string> InstallPackages(HostRoot host, HostPlan plan)
     {
         var wanted = plan.PackagesToInstall.Where(p => p.Available == true).Select(p => p.Package).ToList();
-        if (wanted.Count == 0 || host.Root != "/")
+        if (wanted.Count == 0 || !host.IsLive)
         {
             return []; // under --root nothing is installed on the real system
         }
@@ -183,7 +206,7 @@ public static class HostApplier
 
     private static async Task<PathLock> Lock(HostRoot host, HostGenerations generations, CancellationToken cancellationToken)
     {
-        if (host.Root == "/" && Platform.Posix.EffectiveUserId() != 0)
+        if (host.IsLive && Platform.Posix.EffectiveUserId() != 0)
         {
             throw new UsageException("host setup changes /etc and needs root", "run it with sudo, or pass --root DIR to work on a copy");
         }
@@ -201,6 +224,10 @@ public static class HostApplier
     }
 }
 
-public sealed record HostApplyResult(HostPlan Plan, int Generation, bool NoOp, IReadOnlyList<string> PackagesInstalled);
+public sealed record HostApplyResult(HostPlan Plan, int Generation, bool NoOp, IReadOnlyList<string> PackagesInstalled)
+{
+    /// <summary>Live-root commands (systemctl …) that failed after the files were written.</summary>
+    public IReadOnlyList<string> CommandFailures { get; init; } = [];
+}
 
 public sealed record HostDrift(string Path, string What);

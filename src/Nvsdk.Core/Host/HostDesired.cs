@@ -2,8 +2,17 @@ using Nvsdk.Core.Gpu.Doctor;
 
 namespace Nvsdk.Core.Host;
 
-/// <summary>A file nvsdk owns on the host (path is the host path, e.g. /etc/cdi/nvidia.yaml).</summary>
-public sealed record ManagedFile(string Path, string Content, string Mode, string Reason);
+/// <summary>
+/// A file nvsdk owns on the host (path is the host path, e.g. /etc/cdi/nvidia.yaml), or, when
+/// <see cref="LinkTarget"/> is set, a symbolic link (e.g. a systemd wants/ entry) and <see cref="Content"/> is empty.
+/// </summary>
+public sealed record ManagedFile(string Path, string Content, string Mode, string Reason, string? LinkTarget = null)
+{
+    public byte[] Bytes => System.Text.Encoding.UTF8.GetBytes(Content);
+
+    /// <summary>What the generation records for it.</summary>
+    public HostRecordFile Record => new(Path, LinkTarget is null ? HostRoot.Sha256(Bytes) : string.Empty, Mode, LinkTarget);
+}
 
 /// <summary>A package the distribution should have; <see cref="Available"/> is null when it could not be checked.</summary>
 public sealed record PackageAction(string Manager, string Package, bool? Available, string Reason);

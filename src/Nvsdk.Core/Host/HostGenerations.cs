@@ -40,15 +40,16 @@ public sealed class HostGenerations(HostRoot host)
     /// <summary>The newest recorded generation, which may be ahead of `current` after a crash.</summary>
     public int Newest() => List().Select(r => r.Number).DefaultIfEmpty(0).Max();
 
-    public string Content(string sha256) => File.ReadAllText(Path.Combine(ContentDir, sha256), Encoding.UTF8);
+    /// <summary>Kept bytes by their sha256 (a managed file's, or an original's), exactly as they were.</summary>
+    public byte[] Content(string sha256) => File.ReadAllBytes(Path.Combine(ContentDir, sha256));
 
-    public void KeepContent(string content)
+    public void KeepContent(byte[] content)
     {
         Directory.CreateDirectory(ContentDir);
         var path = Path.Combine(ContentDir, HostRoot.Sha256(content));
         if (!File.Exists(path))
         {
-            NvsdkStore.WriteAtomically(path, Encoding.UTF8.GetBytes(content));
+            NvsdkStore.WriteAtomically(path, content);
         }
     }
 

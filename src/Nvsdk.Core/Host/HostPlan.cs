@@ -25,4 +25,10 @@ public sealed record HostPlan(
     int CurrentGeneration)
 {
     public bool HasChanges => Changes.Count > 0 || PackagesToInstall.Any(p => p.Available == true);
+
+    /// <summary>Commands apply runs after writing, on a live root only (systemctl daemon-reload, enable --now).</summary>
+    public IReadOnlyList<string[]> Commands { get; init; } = [];
+
+    /// <summary>What apply leaves to the user, e.g. restarting dockerd; null when nothing.</summary>
+    public string? AfterApplyHint { get; init; }
 }

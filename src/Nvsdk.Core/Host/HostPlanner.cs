@@ -1,3 +1,4 @@
+using Nvsdk.Core.Errors;
 using Nvsdk.Core.Gpu.Cuda;
 using Nvsdk.Core.Gpu.Doctor;
 using Nvsdk.Core.Gpu.Nvml;
@@ -16,24 +17,37 @@ namespace Nvsdk.Core.Host;
 public static class HostPlanner
 {
     private const string UnitPath = "/etc/systemd/system/nvidia-persistenced.service";
+    private const string CdiSpecPath = "/etc/cdi/nvidia.yaml";
     private const string UnitWantsPath = "/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service";
 
     public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot)
     {
-        var desired = Desire(config, host, sdkRoot);
+        var wanted = Desire(config, host, sdkRoot);
+
+        // Every path as a write would land on it: links followed inside the root (a wants/ link is itself the file).
+        var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null) }).ToList() };
         var generations = new HostGenerations(host);
         var current = generations.Read(generations.Current());
         var changes = new List<FileChange>();
         foreach (var file in desired.Files)
         {
-            var before = host.Read(file.Path);
-            if (before != file.Content)
+            var now = host.Inspect(file.Path);
+            if (now.Kind == HostEntryKind.Other)
             {
-                changes.Add(new FileChange(file.Path, before is null ? ChangeKind.Create : ChangeKind.Modify, before, file.Content, file.Mode, file.Reason));
+                throw new NvsdkException(ErrorCode.InvalidInput, $"{host.OnDisk(file.Path)} is a folder or device, not a file: nvsdk will not replace it")
+                {
+                    Hint = "move it out of the way, then run `nvsdk host apply` again",
+                };
+            }
+
+            if (!file.Record.IsSatisfiedBy(now))
+            {
+                var after = file.LinkTarget is null ? file.Content : LinkText(file.LinkTarget);
+                changes.Add(new FileChange(file.Path, now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify, Text(now, now.Bytes), after, file.Mode, file.Reason));
             }
         }
 
-        // Files the current generation manages that are no longer wanted go back to what they were.
+        // Paths the current generation manages that are no longer wanted go back to what they were.
         foreach (var old in current?.Files ?? [])
         {
             if (desired.Files.Any(f => f.Path == old.Path))
@@ -41,16 +55,31 @@ public static class HostPlanner
                 continue;
             }
 
-            var original = current!.Originals.GetValueOrDefault(old.Path);
-            var restored = original is null ? null : generations.Content(original);
-            changes.Add(new FileChange(old.Path, restored is null ? ChangeKind.Remove : ChangeKind.Restore, host.Read(old.Path), restored, old.Mode, "no longer wanted by host.toml"));
+            var original = current!.Originals.GetValueOrDefault(old.Path) ?? HostEntry.Absent(old.Path);
+            var restored = Text(original, original.Sha256 is { } sha ? generations.Content(sha) : null);
+            var now = host.Inspect(old.Path);
+            changes.Add(new FileChange(old.Path, original.Kind == HostEntryKind.Absent ? ChangeKind.Remove : ChangeKind.Restore, Text(now, now.Bytes), restored, old.Mode, "no longer wanted by host.toml"));
         }
 
-        var live = host.Root == "/";
+        var live = host.IsLive;
         var manager = PackageManager.Detect(host);
         var toInstall = desired.Packages.Where(p => p.Available != false && !(manager?.IsInstalled(p.Package, live) ?? false)).ToList();
-        return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current());
+        return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current())
+        {
+            Commands = LiveActions.Commands(host, changes, desired.Files),
+            AfterApplyHint = LiveActions.DockerHint(changes),
+        };
     }
+
+    /// <summary>A path's content as the plan's diff shows it: a file's text, "-> target" for a link, null when absent.</summary>
+    private static string? Text(HostEntry entry, byte[]? bytes) => entry.Kind switch
+    {
+        HostEntryKind.File => System.Text.Encoding.UTF8.GetString(bytes ?? []),
+        HostEntryKind.Symlink => LinkText(entry.LinkTarget!),
+        _ => null,
+    };
+
+    private static string LinkText(string target) => $"-> {target}\n";
 
     public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot)
     {
@@ -65,34 +94,49 @@ public static class HostPlanner
 
         if (config.Persistenced)
         {
-            var binary = new[] { "/usr/bin/nvidia-persistenced", "/usr/local/nvidia/bin/nvidia-persistenced" }.FirstOrDefault(p => File.Exists(host.Resolve(p)));
+            var binary = new[] { "/usr/bin/nvidia-persistenced", "/usr/local/nvidia/bin/nvidia-persistenced" }.FirstOrDefault(host.IsFile);
             if (binary is null)
             {
                 findings.Add(Finding.Warn("host.persistenced", "nvidia-persistenced is not installed (looked in /usr/bin, /usr/local/nvidia/bin)", "install the driver's persistenced package (e.g. nvidia-compute-utils-590)"));
             }
             else
             {
-                var unit = PersistencedUnit.Render(binary);
-                files.Add(new ManagedFile(UnitPath, unit, "644", "persistenced = true"));
-                files.Add(new ManagedFile(UnitWantsPath, unit, "644", "persistenced = true (enabled for multi-user.target)"));
+                // Enabled as `systemctl enable` does it: the wants/ entry is a link to the unit, never a copy.
+                files.Add(new ManagedFile(UnitPath, PersistencedUnit.Render(binary), "644", "persistenced = true"));
+                files.Add(new ManagedFile(UnitWantsPath, string.Empty, "777", "persistenced = true (enabled for multi-user.target)", LinkTarget: UnitPath));
             }
         }
 
         if (config.ContainerEnable)
         {
-            try
+            // Never a spec whose hook program is missing: every GPU container would fail to start.
+            var hook = CdiHookLocator.Find(host);
+            if (hook is null)
             {
-                files.Add(new ManagedFile("/etc/cdi/nvidia.yaml", CdiSpecGenerator.Generate(host.Root), "644", "container.enable = true"));
+                findings.Add(Finding.Warn(
+                    "host.cdi.hook",
+                    "no CDI spec: its hooks need nvsdk at a stable path (or NVIDIA's nvidia-cdi-hook), and neither is on this host",
+                    $"install nvsdk as {CdiHookLocator.InstalledPaths[0]}, then `nvsdk host apply` again"));
             }
-            catch (Errors.NvsdkException e)
+            else
             {
-                findings.Add(Finding.Warn("host.cdi", $"no CDI spec can be generated: {e.Message}", "install the NVIDIA driver first; then `nvsdk host apply` again"));
+                try
+                {
+                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook), "644", $"container.enable = true (hooks run {hook})"));
+                    findings.AddRange(CdiConflicts.Find(host, CdiSpecPath));
+                }
+                catch (NvsdkException e)
+                {
+                    findings.Add(Finding.Warn("host.cdi", $"no CDI spec can be generated: {e.Message}", "install the NVIDIA driver first; then `nvsdk host apply` again"));
+                }
             }
 
-            var daemon = host.Read("/etc/docker/daemon.json");
-            if (daemon is not null || Directory.Exists(host.Resolve("/etc/docker")))
+            var daemon = host.Inspect(host.Locate(DockerDaemonConfig.DefaultPath, followFinal: true));
+            if (daemon.Kind == HostEntryKind.File || host.IsDirectory("/etc/docker"))
             {
-                files.Add(new ManagedFile("/etc/docker/daemon.json", DockerDaemonConfig.EnableCdi(daemon), "644", "container.enable = true (Docker reads CDI specs with features.cdi)"));
+                // A foreign file: its mode and owner stay as they are, and when CDI is already on, its bytes too.
+                var mode = daemon.Kind == HostEntryKind.File ? daemon.Mode! : "644";
+                files.Add(new ManagedFile(DockerDaemonConfig.DefaultPath, DockerDaemonConfig.EnableCdiUtf8(daemon.Bytes), mode, "container.enable = true (Docker reads CDI specs with features.cdi)"));
             }
         }
 
@@ -114,7 +158,7 @@ public static class HostPlanner
         if (config.Monitoring)
         {
             var manager = PackageManager.Detect(host);
-            var live = host.Root == "/";
+            var live = host.IsLive;
             foreach (var package in new[] { "nvtop", "btop" })
             {
                 var available = manager?.IsAvailable(package, live);

@@ -1,75 +1,219 @@
 using System.Security.Cryptography;
 using System.Text;
 using Nvsdk.Core.Errors;
-using Nvsdk.Core.Platform;
 
 namespace Nvsdk.Core.Host;
 
 /// <summary>
-/// The one seam through which host setup touches host paths (STYLE habit 5): every path is a host path
-/// ("/etc/cdi/nvidia.yaml") resolved under <see cref="Root"/> ("/" for real, a temp folder in tests).
+/// The one seam through which nvsdk touches host paths (STYLE habit 5). Every path is a host path
+/// ("/etc/cdi/nvidia.yaml") taken inside <see cref="Root"/> ("/" for real, a folder for --root and tests) the way
+/// <c>openat2(RESOLVE_IN_ROOT)</c> resolves it: absolute and relative symbolic links and ".." are followed, but never
+/// above the root, so nothing outside it is ever read or written. Reads live here; writes, with what they replace
+/// recorded first, in HostRoot.Write.cs.
 /// </summary>
-public sealed class HostRoot(string root)
+public sealed partial class HostRoot
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    private const int MaxLinkHops = 40;
 
-    public string Resolve(string hostPath) => Path.Combine(Root, hostPath.TrimStart('/'));
+    public HostRoot(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = Path.GetFullPath(root);
+        Root = full == "/" ? full : Path.TrimEndingDirectorySeparator(full);
+    }
+
+    /// <summary>The root folder, absolute, without a trailing slash ("/" for the machine itself).</summary>
+    public string Root { get; }
+
+    /// <summary>Whether this is the running machine's own root (commands like systemctl act on it for real).</summary>
+    public bool IsLive => Root == "/";
 
     public string StateDir => Resolve("/var/lib/nvsdk/host");
 
-    public string? Read(string hostPath)
+    /// <summary>Where a host path lies on this machine, lexically (".." cannot climb above the root; links are not followed).</summary>
+    public string OnDisk(string hostPath)
     {
-        var full = Resolve(hostPath);
+        var clean = Join(Lexical(hostPath));
+        return IsLive ? clean : Root + (clean == "/" ? string.Empty : clean);
+    }
+
+    /// <summary>Where a host path lies on this machine, every link on the way followed inside the root.</summary>
+    public string Resolve(string hostPath) => OnDisk(Locate(hostPath, followFinal: true));
+
+    /// <summary>
+    /// The host path with every link followed inside the root, or null when some part of it does not exist, a link
+    /// is dangling, or links loop.
+    /// </summary>
+    public string? Find(string hostPath)
+    {
+        var (resolved, exists) = Walk(hostPath, followFinal: true);
+        return exists ? resolved : null;
+    }
+
+    /// <summary>
+    /// The host path a write to <paramref name="hostPath"/> lands on: links followed inside the root (the final
+    /// component too when <paramref name="followFinal"/>), and where a part is missing, the rest taken as written.
+    /// </summary>
+    public string Locate(string hostPath, bool followFinal) => Walk(hostPath, followFinal).Path;
+
+    /// <summary>Whether the path (links followed) is something other than a folder: a file, device or socket.</summary>
+    public bool IsFile(string hostPath) => Find(hostPath) is { } r && File.Exists(OnDisk(r));
+
+    public bool IsDirectory(string hostPath) => Find(hostPath) is { } r && Directory.Exists(OnDisk(r));
+
+    /// <summary>The text of a file (links followed inside the root), or null when there is none.</summary>
+    public string? Read(string hostPath) => ReadBytes(hostPath) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>The text of a file; the name discovery uses.</summary>
+    public string? ReadText(string hostPath) => Read(hostPath);
+
+    /// <summary>The bytes of a file (links followed inside the root), or null when there is none.</summary>
+    public byte[]? ReadBytes(string hostPath)
+    {
+        if (Find(hostPath) is not { } r || !File.Exists(OnDisk(r)))
+        {
+            return null;
+        }
+
         try
         {
-            return File.Exists(full) ? File.ReadAllText(full) : null;
+            return File.ReadAllBytes(OnDisk(r));
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new NvsdkException(ErrorCode.StoreUnavailable, $"cannot read {full}: permission denied; run as root or pass --root DIR", e);
+            throw new NvsdkException(ErrorCode.StoreUnavailable, $"cannot read {OnDisk(r)}: permission denied", e) { Hint = "run as root, or pass --root DIR" };
         }
     }
 
-    /// <summary>Writes a file atomically (temp + fsync + rename) with the given mode, creating its folder.</summary>
-    public void Write(string hostPath, string content, string mode)
+    /// <summary>The bytes of a small file, or null when there is none or it is larger than <paramref name="maxBytes"/>.</summary>
+    public byte[]? ReadSmallFile(string hostPath, long maxBytes)
     {
-        var full = Resolve(hostPath);
-        try
+        if (Find(hostPath) is not { } r || !File.Exists(OnDisk(r)))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".nvsdk-*.tmp"))
+            return null;
+        }
+
+        var info = new FileInfo(OnDisk(r));
+        return info.Length > maxBytes ? null : File.ReadAllBytes(info.FullName);
+    }
+
+    /// <summary>The names in a folder (links to it followed), sorted; empty when it does not exist.</summary>
+    public IReadOnlyList<string> List(string hostDir)
+    {
+        if (Find(hostDir) is not { } r || !Directory.Exists(OnDisk(r)))
+        {
+            return [];
+        }
+
+        var names = Directory.EnumerateFileSystemEntries(OnDisk(r)).Select(p => Path.GetFileName(p)).ToList();
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    public static string Sha256(string content) => Sha256(Encoding.UTF8.GetBytes(content));
+
+    public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>
+    /// Resolves component by component as openat2(RESOLVE_IN_ROOT): a link's absolute target starts again at the
+    /// root, ".." stops at the root. Exists is false when a part is missing; the path then ends with the rest as written.
+    /// </summary>
+    private (string Path, bool Exists) Walk(string hostPath, bool followFinal)
+    {
+        if (!hostPath.StartsWith('/'))
+        {
+            throw new ArgumentException($"host path {hostPath} is not absolute", nameof(hostPath));
+        }
+
+        var pending = new LinkedList<string>(Split(hostPath));
+        var resolved = new List<string>();
+        var hops = 0;
+        while (pending.First is { } first)
+        {
+            var part = first.Value;
+            pending.RemoveFirst();
+            if (part == "..")
             {
-                File.Delete(stale); // left by an apply killed mid-write; we hold the host lock
+                if (resolved.Count > 0)
+                {
+                    resolved.RemoveAt(resolved.Count - 1);
+                }
+
+                continue;
             }
 
-            var temp = $"{full}.nvsdk-{Environment.ProcessId}.tmp";
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = ParseMode(mode) };
-            using (var stream = new FileStream(temp, options))
+            resolved.Add(part);
+            var onDisk = OnDisk(Join(resolved));
+            var isFinal = pending.Count == 0;
+            var target = isFinal && !followFinal ? null : new FileInfo(onDisk).LinkTarget;
+            if (target is not null)
             {
-                stream.Write(Encoding.UTF8.GetBytes(content));
-                stream.Flush(flushToDisk: true);
+                if (++hops > MaxLinkHops)
+                {
+                    return (Join(resolved), false);
+                }
+
+                resolved.RemoveAt(resolved.Count - 1);
+                if (target.StartsWith('/'))
+                {
+                    resolved.Clear();
+                }
+
+                foreach (var t in Split(target).Reverse())
+                {
+                    pending.AddFirst(t);
+                }
+
+                continue;
             }
 
-            File.SetUnixFileMode(temp, ParseMode(mode));
-            Posix.Rename(temp, full);
-            Posix.FsyncDirectory(Path.GetDirectoryName(full)!);
+            if (!File.Exists(onDisk) && !Directory.Exists(onDisk) && !IsLink(onDisk))
+            {
+                // Missing: the rest is where a write would create things.
+                foreach (var rest in pending)
+                {
+                    if (rest == "..")
+                    {
+                        if (resolved.Count > 0)
+                        {
+                            resolved.RemoveAt(resolved.Count - 1);
+                        }
+                    }
+                    else
+                    {
+                        resolved.Add(rest);
+                    }
+                }
+
+                return (Join(resolved), false);
+            }
         }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new NvsdkException(ErrorCode.StoreUnavailable, $"cannot write {full}: permission denied; run as root (sudo) or pass --root DIR", e);
-        }
+
+        return (Join(resolved), true);
     }
 
-    public void Delete(string hostPath)
+    private static bool IsLink(string onDisk) => new FileInfo(onDisk).LinkTarget is not null;
+
+    private static List<string> Lexical(string hostPath)
     {
-        var full = Resolve(hostPath);
-        if (File.Exists(full))
+        var parts = new List<string>();
+        foreach (var part in Split(hostPath))
         {
-            File.Delete(full);
+            if (part != "..")
+            {
+                parts.Add(part);
+            }
+            else if (parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
         }
+
+        return parts;
     }
 
-    public static string Sha256(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    private static string[] Split(string path) =>
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
 
-    private static UnixFileMode ParseMode(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
+    private static string Join(List<string> parts) => parts.Count == 0 ? "/" : "/" + string.Join('/', parts);
 }

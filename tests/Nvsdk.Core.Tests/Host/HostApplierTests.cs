@@ -146,4 +146,94 @@ public sealed class HostApplierTests : IDisposable
         var plan = HostPlanner.Plan(config, host, Sdk);
         Assert.NotEmpty(plan.Changes);
     }
+
+    [Fact]
+    public async Task Rollback_DaemonJsonApplyLeftAsItWas_IsKeptExactly()
+    {
+        var full = host.Resolve("/etc/docker/daemon.json");
+        var bytes = "\uFEFF{\n  \"features\": {\"cdi\": true},\n  \"data-root\": \"/srv/docker\"\n}\n"u8.ToArray();
+        File.WriteAllBytes(full, bytes);
+        File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Nvsdk.Core.Platform.Posix.LChown(full, 1000, 1000);
+
+        var applied = await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.DoesNotContain(applied.Plan.Changes, c => c.Path == "/etc/docker/daemon.json");
+        await HostApplier.RollbackAsync(host);
+
+        var entry = host.Inspect("/etc/docker/daemon.json");
+        Assert.Equal(bytes, entry.Bytes);
+        Assert.Equal(("600", 1000u, 1000u), (entry.Mode, entry.Uid, entry.Gid));
+    }
+
+    [Fact]
+    public async Task Apply_ContainerDisabledLater_PutsTheUsersDaemonJsonBack()
+    {
+        var before = host.Read("/etc/docker/daemon.json");
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var noContainers = HostConfigParser.Parse("x.toml", File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "server.toml")).Replace("[container]\nenable = true", "[container]\nenable = false", StringComparison.Ordinal));
+        await HostApplier.ApplyAsync(noContainers, host, Sdk);
+        Assert.Equal(before, host.Read("/etc/docker/daemon.json"));
+    }
+
+    [Fact]
+    public async Task Apply_ReadOnlyEtc_FailsBeforeWritingAnything()
+    {
+        var etc = host.OnDisk("/etc");
+        var mount = await ProcessRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "ro", "tmpfs", etc]);
+        Assert.True(mount.ExitCode == 0, $"mounting a read-only tmpfs (the test runs as root): {mount.Stderr}");
+        try
+        {
+            var e = await Assert.ThrowsAsync<NvsdkException>(() => HostApplier.ApplyAsync(Server, host, Sdk));
+            Assert.NotNull(e.Hint);
+            Assert.Equal(0, new HostGenerations(host).Newest());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(etc));
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("umount", [etc]);
+        }
+    }
+
+    [Fact]
+    public async Task Apply_Persistenced_SystemctlSaysEnabled()
+    {
+        var systemctl = ProcessRunner.Require("systemctl", "systemd");
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var wants = host.Inspect("/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service");
+        Assert.Equal((HostEntryKind.Symlink, "/etc/systemd/system/nvidia-persistenced.service"), (wants.Kind, wants.LinkTarget));
+
+        var enabled = await ProcessRunner.RunAsync(systemctl, [$"--root={host.Root}", "is-enabled", "nvidia-persistenced.service"]);
+        Assert.True(enabled.Stdout.Trim() == "enabled", enabled.ToString());
+        await HostApplier.RollbackAsync(host);
+        var after = await ProcessRunner.RunAsync(systemctl, [$"--root={host.Root}", "is-enabled", "nvidia-persistenced.service"]);
+        Assert.NotEqual("enabled", after.Stdout.Trim());
+    }
+
+    [Fact]
+    public void Plan_NoHookProgram_WritesNoCdiSpecAndSaysWhy()
+    {
+        File.Delete(host.OnDisk(FakeHostRoot.NvsdkBinary));
+        var plan = HostPlanner.Plan(Server, host, Sdk);
+        Assert.DoesNotContain(plan.Changes, c => c.Path == "/etc/cdi/nvidia.yaml");
+        Assert.Contains(plan.Findings, f => f.Id == "host.cdi.hook");
+    }
+
+    [Fact]
+    public void Plan_NvidiaCtkSpecOfTheSameKind_IsAConflict()
+    {
+        FakeHostRoot.WriteFile(host.Root, "/var/run/cdi/nvidia.yaml", "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices: []\n");
+        var plan = HostPlanner.Plan(Server, host, Sdk);
+        Assert.Contains(plan.Findings, f => f.Id == "host.cdi.conflict");
+    }
+
+    [Fact]
+    public void Plan_LiveRootUnitChanged_ReloadsAndEnablesPersistenced()
+    {
+        var unit = new FileChange("/etc/systemd/system/nvidia-persistenced.service", ChangeKind.Create, null, "x", "644", "r");
+        var desired = new[] { new ManagedFile(unit.Path, "x", "644", "r") };
+        var commands = Nvsdk.Core.Host.Systemd.LiveActions.Commands(new HostRoot("/"), [unit], desired);
+        Assert.Equal(["systemctl daemon-reload", "systemctl enable --now nvidia-persistenced.service"], commands.Select(c => string.Join(' ', c)));
+        Assert.Empty(Nvsdk.Core.Host.Systemd.LiveActions.Commands(host, [unit], desired)); // under --root nothing runs
+        Assert.NotNull(Nvsdk.Core.Host.Systemd.LiveActions.DockerHint([unit with { Path = "/etc/docker/daemon.json" }]));
+    }
 }

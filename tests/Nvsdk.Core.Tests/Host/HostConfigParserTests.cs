@@ -33,10 +33,20 @@ public class HostConfigParserTests
     [InlineData("[drivers]\n", "h.toml:1", "[driver]")]
     [InlineData("enable = true\nenable = false\n", "h.toml:2", "twice")]
     [InlineData("just words\n", "h.toml:1", "key = value")]
+    [InlineData("[driver]\nopen = true\n[driver]\npackage = \"590\"\n", "h.toml:3", "TOML")]
+    [InlineData("driver = { open = \"yes\" }\n", "h.toml:1", "true or false")]
     public void Parse_Mistake_NamesTheLineAndTheFix(string toml, string where, string mention)
     {
         var e = Assert.Throws<UsageException>(() => HostConfigParser.Parse("h.toml", toml));
         Assert.StartsWith(where + ":", e.Message, StringComparison.Ordinal);
         Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LiteralStringsAndInlineTables_AreTomlToo()
+    {
+        var tables = HostConfigParser.Parse("h.toml", "[driver]\npackage = \"590\"\nopen = false\n");
+        Assert.Equal(tables, HostConfigParser.Parse("h.toml", "[driver]\npackage = '590'\nopen = false\n"));
+        Assert.Equal(tables, HostConfigParser.Parse("h.toml", "driver = { package = \"590\", open = false }\n"));
     }
 }

@@ -1,12 +1,13 @@
-using System.Text.RegularExpressions;
+using Nvsdk.Core.Gpu.Host;
+using Nvsdk.Core.Host.Config;
 
 namespace Nvsdk.Core.Gpu.Doctor;
 
 /// <summary>
-/// The one host.toml option doctor needs (driver.open), read without a TOML model: host setup (its own
-/// issue) will own the full parser; doctor must not fail on a config it cannot fully read.
+/// The one host.toml option doctor needs (driver.open), read by host setup's parser; doctor must not fail on a config
+/// it cannot read, so an invalid file gives null (host plan is where its errors are reported).
 /// </summary>
-internal static partial class HostConfigReader
+internal static class HostConfigReader
 {
     public static bool? DriverOpen(string? toml)
     {
@@ -15,19 +16,13 @@ internal static partial class HostConfigReader
             return null;
         }
 
-        var dotted = DottedPattern().Match(toml);
-        if (dotted.Success)
+        try
         {
-            return dotted.Groups[1].Value == "true";
+            return HostConfigParser.Parse(HostPaths.HostConfig, toml).DriverOpen;
         }
-
-        var section = SectionPattern().Match(toml);
-        return section.Success ? section.Groups[1].Value == "true" : null;
+        catch (Errors.UsageException)
+        {
+            return null;
+        }
     }
-
-    [GeneratedRegex(@"^\s*driver\.open\s*=\s*(true|false)", RegexOptions.Multiline)]
-    private static partial Regex DottedPattern();
-
-    [GeneratedRegex(@"^\s*\[driver\][^\[]*?^\s*open\s*=\s*(true|false)", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex SectionPattern();
 }

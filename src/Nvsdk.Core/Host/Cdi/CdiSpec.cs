@@ -2,7 +2,7 @@ namespace Nvsdk.Core.Host.Cdi;
 
 /// <summary>
 /// A CDI spec as nvsdk writes it: the subset of SPEC.md it uses (no annotations, netDevices or intelRdt), so the
-/// lowest version that accepts it is 0.5.0 (device names that start with a digit).
+/// lowest version that accepts it is at most 0.5.0 (device names that start with a digit); see CdiSpecVersion.
 /// </summary>
 internal sealed record CdiSpec(string CdiVersion, string Kind, IReadOnlyList<CdiDevice> Devices, CdiContainerEdits ContainerEdits);
 
@@ -19,8 +19,8 @@ internal sealed record CdiContainerEdits(
     public static CdiContainerEdits Empty { get; } = new([], [], [], []);
 }
 
-/// <summary>A device node, the same path on the host and in the container.</summary>
-internal sealed record CdiDeviceNode(string Path);
+/// <summary>A device node: its path in the container, and on the host when that differs (a driver root; CDI 0.5.0).</summary>
+internal sealed record CdiDeviceNode(string Path, string? HostPath = null);
 
 internal sealed record CdiMount(string HostPath, string ContainerPath, IReadOnlyList<string> Options);
 

@@ -18,10 +18,11 @@ public static class CdiSpecGenerator
     /// <exception cref="NvsdkException">
     /// <see cref="ErrorCode.InvalidInput"/> when the root shows no NVIDIA GPU (no driver loaded, or the wrong root).
     /// </exception>
-    public static string Generate(string hostRoot, string? hookPath = null)
+    /// <param name="driverRoot">"/" (the default), or the folder every hostPath is prefixed with (see CdiEditsBuilder.Build).</param>
+    public static string Generate(string hostRoot, string? hookPath = null, string driverRoot = "/")
     {
         ArgumentException.ThrowIfNullOrEmpty(hostRoot);
-        hookPath ??= CdiEditsBuilder.DefaultHookPath;
+        hookPath ??= CdiHookProgram.NvidiaHookPath;
         if (!hookPath.StartsWith('/') || hookPath.EndsWith('/'))
         {
             throw new NvsdkException(ErrorCode.InvalidInput, $"the CDI hook path must be an absolute path to a program, not \"{hookPath}\"");
@@ -32,7 +33,7 @@ public static class CdiSpecGenerator
             throw new NvsdkException(ErrorCode.InvalidInput, $"host root {hostRoot} is not a folder");
         }
 
-        var root = new HostRootReader(hostRoot);
+        var root = new HostRoot(hostRoot);
         NvidiaHostInventory host;
         try
         {
@@ -50,7 +51,7 @@ public static class CdiSpecGenerator
             throw new NvsdkException(ErrorCode.Internal, $"reading the NVIDIA driver's files under {hostRoot} for the CDI spec: {e.Message}", e);
         }
 
-        var spec = CdiSpecTransforms.Normalize(CdiEditsBuilder.Build(host, hookPath));
+        var spec = CdiSpecTransforms.Normalize(CdiEditsBuilder.Build(host, new CdiHookProgram(hookPath), driverRoot));
         return CdiYamlWriter.Write(spec, Header(host));
     }
 

@@ -94,6 +94,10 @@ internal static partial class CdiYamlWriter
             foreach (var node in edits.DeviceNodes)
             {
                 w.Append(indent).Append("- path: ").Append(Scalar(node.Path)).Append('\n');
+                if (node.HostPath is not null)
+                {
+                    w.Append(indent).Append("  hostPath: ").Append(Scalar(node.HostPath)).Append('\n');
+                }
             }
         }
 

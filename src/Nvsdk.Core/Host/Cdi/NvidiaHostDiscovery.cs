@@ -20,8 +20,6 @@ internal static partial class NvidiaHostDiscovery
     public static IReadOnlyList<string> ControlNodes { get; } =
         ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset"];
 
-    public const string CapsDir = "/dev/nvidia-caps";
-
     /// <summary>
     /// The driver's user-space libraries for compute and management (nvidia-container-toolkit's compute and utility
     /// sets), by name before ".so".
@@ -46,7 +44,7 @@ internal static partial class NvidiaHostDiscovery
     /// <summary>Parents of the per-version GSP firmware folders.</summary>
     public static IReadOnlyList<string> FirmwareDirs { get; } = ["/lib/firmware/nvidia", "/usr/local/nvidia/firmware/nvidia"];
 
-    public static NvidiaHostInventory Discover(HostRootReader root)
+    public static NvidiaHostInventory Discover(HostRoot root)
     {
         var gpus = FindGpus(root);
         var version = FindDriverVersion(root);
@@ -61,7 +59,7 @@ internal static partial class NvidiaHostDiscovery
     }
 
     /// <summary>Every GPU the loaded driver lists, ranked by PCI address; throws when there is none.</summary>
-    public static IReadOnlyList<NvidiaGpu> FindGpus(HostRootReader root)
+    public static IReadOnlyList<NvidiaGpu> FindGpus(HostRoot root)
     {
         var found = new List<(string BusId, int Minor, string Uuid)>();
         foreach (var dir in root.List(GpusDir))
@@ -124,7 +122,7 @@ internal static partial class NvidiaHostDiscovery
     }
 
     /// <summary>The loaded driver's version from /proc (or /sys/module), or null when neither says.</summary>
-    public static string? FindDriverVersion(HostRootReader root)
+    public static string? FindDriverVersion(HostRoot root)
     {
         if (root.ReadText(DriverVersionFile) is { } proc && ProcVersion().Match(proc) is { Success: true } m)
         {
@@ -134,35 +132,37 @@ internal static partial class NvidiaHostDiscovery
         return root.ReadText(ModuleVersionFile)?.Trim() is { } sys && ModuleVersion().IsMatch(sys) ? sys : null;
     }
 
-    private static List<string> FindControlNodes(HostRootReader root)
-    {
-        var nodes = ControlNodes.Where(root.IsFile).ToList();
-        nodes.AddRange(root.List(CapsDir).Select(n => $"{CapsDir}/{n}").Where(root.IsFile));
-        return nodes;
-    }
+    /// <summary>
+    /// The control nodes present. /dev/nvidia-caps/* (MIG config and monitor capabilities) are not among them:
+    /// nvidia-ctk gives caps only to MIG devices, and a whole GPU needs none.
+    /// </summary>
+    private static List<string> FindControlNodes(HostRoot root) => ControlNodes.Where(root.IsFile).ToList();
 
     /// <summary>
-    /// Each library's real file (links followed), from the linker cache and the usual driver folders. When the driver
-    /// version is known only files named "*.so.&lt;version&gt;" count, so a stale copy of an older driver is left out.
+    /// Each driver library's real file (links followed), from the linker cache and the usual driver folders. When the
+    /// driver version is known, every file named "*.so.&lt;version&gt;" is one (as nvidia-ctk finds them: compute, video
+    /// — NVENC/NVDEC —, graphics — EGL/GLX/Vulkan —, OptiX…), and a stale copy of an older driver is left out; when it
+    /// is not, the compute and management libraries by name.
     /// </summary>
-    private static List<HostFileMount> FindLibraries(HostRootReader root, string? version)
+    private static List<HostFileMount> FindLibraries(HostRoot root, string? version)
     {
+        bool Wanted(string fileName) => LibraryName(fileName) is not null || (version is not null && fileName.Contains(".so", StringComparison.Ordinal));
         var candidates = new List<string>();
         if (root.ReadSmallFile(LdCacheFile, LdCache.MaxBytes) is { } cache)
         {
-            candidates.AddRange(LdCache.Parse(cache).Select(e => e.Path).Where(p => p.StartsWith('/') && LibraryName(Path.GetFileName(p)) is not null));
+            candidates.AddRange(LdCache.Parse(cache).Select(e => e.Path).Where(p => p.StartsWith('/') && Wanted(Path.GetFileName(p))));
         }
 
         foreach (var dir in LibraryDirs)
         {
-            candidates.AddRange(root.List(dir).Where(n => LibraryName(n) is not null).Select(n => $"{dir}/{n}"));
+            candidates.AddRange(root.List(dir).Where(n => version is null ? LibraryName(n) is not null : n.EndsWith($".so.{version}", StringComparison.Ordinal)).Select(n => $"{dir}/{n}"));
         }
 
         var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        foreach (var candidate in candidates.Distinct(StringComparer.Ordinal))
         {
-            if (root.Resolve(candidate) is { } real && root.IsFile(real) && LibraryName(Path.GetFileName(real)) is not null
-                && (version is null || real.EndsWith($".so.{version}", StringComparison.Ordinal)))
+            if (root.Find(candidate) is { } real && root.IsFile(real)
+                && (version is null ? LibraryName(Path.GetFileName(real)) is not null : real.EndsWith($".so.{version}", StringComparison.Ordinal)))
             {
                 found.Add(real);
             }
@@ -184,7 +184,7 @@ internal static partial class NvidiaHostDiscovery
         return Libraries.Contains(name, StringComparer.Ordinal) ? name : null;
     }
 
-    private static List<HostFileMount> FindBinaries(HostRootReader root)
+    private static List<HostFileMount> FindBinaries(HostRoot root)
     {
         var found = new List<HostFileMount>();
         foreach (var binary in Binaries)
@@ -192,7 +192,7 @@ internal static partial class NvidiaHostDiscovery
             foreach (var dir in BinaryDirs)
             {
                 var path = $"{dir}/{binary}";
-                if (root.Resolve(path) is { } real && root.IsFile(real) && !IsScript(root, real))
+                if (root.Find(path) is { } real && root.IsFile(real) && !IsScript(root, real))
                 {
                     found.Add(new HostFileMount(real, path));
                     break;
@@ -207,7 +207,7 @@ internal static partial class NvidiaHostDiscovery
     /// A "#!" script standing in for a driver program (some GPU sandboxes put one in /usr/bin that execs the real
     /// binary elsewhere with LD_LIBRARY_PATH set): mounted alone into a container it would exec a missing file.
     /// </summary>
-    private static bool IsScript(HostRootReader root, string hostPath)
+    private static bool IsScript(HostRoot root, string hostPath)
     {
         using var file = File.OpenRead(root.OnDisk(hostPath));
         Span<byte> start = stackalloc byte[2];
@@ -215,7 +215,7 @@ internal static partial class NvidiaHostDiscovery
     }
 
     /// <summary>The loaded driver's GSP firmware: gsp_*.bin in each firmware folder for its version.</summary>
-    private static List<HostFileMount> FindFirmware(HostRootReader root, string? version)
+    private static List<HostFileMount> FindFirmware(HostRoot root, string? version)
     {
         var found = new List<HostFileMount>();
         if (version is null)
@@ -228,7 +228,7 @@ internal static partial class NvidiaHostDiscovery
             var dir = $"{parent}/{version}";
             foreach (var name in root.List(dir).Where(n => n.StartsWith("gsp_", StringComparison.Ordinal) && n.EndsWith(".bin", StringComparison.Ordinal)))
             {
-                if (root.Resolve($"{dir}/{name}") is { } real && root.IsFile(real))
+                if (root.Find($"{dir}/{name}") is { } real && root.IsFile(real))
                 {
                     found.Add(new HostFileMount(real, $"{dir}/{name}"));
                 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Gpu.Cuda;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
 
 namespace Nvsdk.Core.Host.Config;
 
 /// <summary>
-/// Reads host.toml. The file is a handful of keys, so this reads the TOML subset they need (comments,
-/// [driver]/[container]/[gpu] tables, dotted keys, booleans, strings, one-line arrays of strings) and nothing else: anything outside it,
-/// an unknown key or a wrong type is an error naming the line and, for a misspelt key, the likely one.
+/// Reads host.toml with a real TOML 1.0 parser (Tomlyn's syntax tree: no reflection, AOT-safe), so everything TOML
+/// allows works (literal strings, dotted keys, inline tables) and everything it forbids (a table twice) fails. Then the
+/// options are checked: an unknown key or a wrong type is an error naming the line and, for a misspelt key, the likely one.
 /// </summary>
 public static class HostConfigParser
 {
@@ -44,53 +46,30 @@ public static class HostConfigParser
 
     public static HostConfig Parse(string path, string text)
     {
+        // Syntax first (with the parser's own words), then our checks on keys and types, then TOML's semantic rules.
+        var document = SyntaxParser.Parse(text, path, validate: false);
+        ThrowOnErrors(path, document);
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        var table = string.Empty;
-        var lineNumber = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var kv in document.KeyValues)
         {
-            lineNumber++;
-            var line = StripComment(raw).Trim();
-            if (line.Length == 0)
+            Visit(path, string.Empty, kv, values);
+        }
+
+        foreach (var table in document.Tables)
+        {
+            var name = KeyText(table.Name!);
+            if (table is TableArraySyntax || name is not ("driver" or "container" or "gpu"))
             {
-                continue;
+                throw Error(path, Line(table), $"unknown table [{name}]{Suggest(name + ".")}; host.toml has [driver], [container] and [gpu]");
             }
 
-            if (line.StartsWith('['))
+            foreach (var kv in table.Items)
             {
-                if (!line.EndsWith(']') || line.StartsWith("[[", StringComparison.Ordinal))
-                {
-                    throw Error(path, lineNumber, $"'{line}' is not a table header like [driver]");
-                }
-
-                table = line[1..^1].Trim();
-                if (table is not ("driver" or "container" or "gpu"))
-                {
-                    throw Error(path, lineNumber, $"unknown table [{table}]{Suggest(table + ".")}; host.toml has [driver], [container] and [gpu]");
-                }
-
-                continue;
-            }
-
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw Error(path, lineNumber, $"expected `key = value`, found '{line}'");
-            }
-
-            var key = line[..eq].Trim().Trim('"');
-            var full = table.Length > 0 ? $"{table}.{key}" : key;
-            if (!Keys.TryGetValue(full, out var type))
-            {
-                throw Error(path, lineNumber, $"unknown option '{full}'{Suggest(full)}");
-            }
-
-            if (!values.TryAdd(full, ParseValue(path, lineNumber, full, type, line[(eq + 1)..].Trim())))
-            {
-                throw Error(path, lineNumber, $"'{full}' is set twice");
+                Visit(path, name + ".", kv, values);
             }
         }
 
+        ThrowOnErrors(path, SyntaxParser.Parse(text, path, validate: true));
         var defaults = new HostConfig();
         T Get<T>(string key, T fallback) => values.TryGetValue(key, out var v) ? (T)v : fallback;
         return new HostConfig
@@ -111,7 +90,32 @@ public static class HostConfigParser
             : throw new UsageException($"{path}: gpu.architectures holds \"{text}\", which is not a compute capability", "write them as CMake does (\"90\"), as PyTorch does (\"9.0\") or as nvcc does (\"sm_90\")");
     }
 
-    private static object ParseValue(string path, int line, string key, Type type, string value)
+    /// <summary>One key = value (an inline table's keys taken one by one), checked against the options.</summary>
+    private static void Visit(string path, string prefix, KeyValueSyntax kv, Dictionary<string, object> values)
+    {
+        var full = prefix + KeyText(kv.Key!);
+        if (kv.Value is InlineTableSyntax inline)
+        {
+            foreach (var item in inline.Items)
+            {
+                Visit(path, full + ".", item.KeyValue!, values);
+            }
+
+            return;
+        }
+
+        if (!Keys.TryGetValue(full, out var type))
+        {
+            throw Error(path, Line(kv), $"unknown option '{full}'{Suggest(full)}");
+        }
+
+        if (!values.TryAdd(full, ParseValue(path, Line(kv), full, type, kv.Value!)))
+        {
+            throw Error(path, Line(kv), $"'{full}' is set twice");
+        }
+    }
+
+    private static object ParseValue(string path, int line, string key, Type type, ValueSyntax value)
     {
         if (type == typeof(string[]))
         {
@@ -120,17 +124,11 @@ public static class HostConfigParser
 
         if (type == typeof(bool))
         {
-            return value switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw Error(path, line, $"'{key}' takes true or false, not {value}"),
-            };
+            return value is BooleanValueSyntax b ? b.Value : throw Error(path, line, $"'{key}' takes true or false, not {value.ToString().Trim()}");
         }
 
-        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        if (value is StringValueSyntax { Value: { } s })
         {
-            var s = value[1..^1];
             if (key == "driver.package" && !IsDriverPackage(s))
             {
                 throw Error(path, line, $"driver.package \"{s}\" is not \"latest\", a branch such as \"590\" or a version such as \"590.44.01\"");
@@ -142,45 +140,58 @@ public static class HostConfigParser
         throw Error(path, line, $"'{key}' takes a quoted string, e.g. \"590\"");
     }
 
-    /// <summary>A one-line array of quoted strings; acceptLicenses also takes true (every licence) or false.</summary>
-    private static string[] ParseStrings(string path, int line, string key, string value)
+    /// <summary>An array of strings; acceptLicenses also takes true (every licence) or false.</summary>
+    private static string[] ParseStrings(string path, int line, string key, ValueSyntax value)
     {
-        if (key == "acceptLicenses" && value is "true" or "false")
+        if (key == "acceptLicenses" && value is BooleanValueSyntax b)
         {
-            return value == "true" ? [AcceptAll] : [];
+            return b.Value ? [AcceptAll] : [];
         }
 
-        if (value.Length < 2 || value[0] != '[' || value[^1] != ']')
+        if (value is not ArraySyntax array)
         {
-            throw Error(path, line, $"'{key}' takes a list of quoted strings on one line, e.g. [\"90\"]");
+            throw Error(path, line, $"'{key}' takes a list of quoted strings, e.g. [\"90\"]");
         }
 
-        var items = value[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return items.Select(item => item.Length >= 2 && item[0] == '"' && item[^1] == '"' && !item[1..^1].Contains('"', StringComparison.Ordinal)
-            ? item[1..^1]
-            : throw Error(path, line, $"'{key}' holds {item}, which is not a quoted string")).ToArray();
+        return array.Items.Select(item => item.Value is StringValueSyntax { Value: { } s }
+            ? s
+            : throw Error(path, line, $"'{key}' holds {item.Value?.ToString().Trim()}, which is not a quoted string")).ToArray();
     }
+
+    /// <summary>"driver.open" from a key's parts (bare or quoted).</summary>
+    private static string KeyText(KeySyntax key)
+    {
+        var parts = new List<string> { Part(key.Key) };
+        foreach (var dotted in key.DotKeys)
+        {
+            parts.Add(Part(dotted.Key));
+        }
+
+        return string.Join('.', parts);
+
+        static string Part(BareKeyOrStringValueSyntax? part) => part switch
+        {
+            BareKeySyntax bare => bare.Key?.Text ?? string.Empty,
+            StringValueSyntax quoted => quoted.Value ?? string.Empty,
+            _ => string.Empty,
+        };
+    }
+
+    private static void ThrowOnErrors(string path, DocumentSyntax document)
+    {
+        foreach (var message in document.Diagnostics)
+        {
+            if (message.Kind == DiagnosticMessageKind.Error)
+            {
+                throw Error(path, message.Span.Start.Line + 1, $"not valid TOML: {message.Message} (host.toml holds `key = value` lines: true or false, \"quoted strings\")");
+            }
+        }
+    }
+
+    private static int Line(SyntaxNodeBase node) => node.Span.Start.Line + 1;
 
     private static bool IsDriverPackage(string s) =>
         s == "latest" || (s.Split('.') is { Length: >= 1 and <= 3 } parts && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit)));
-
-    private static string StripComment(string line)
-    {
-        var inString = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (line[i] == '"')
-            {
-                inString = !inString;
-            }
-            else if (line[i] == '#' && !inString)
-            {
-                return line[..i];
-            }
-        }
-
-        return line.TrimEnd('\r');
-    }
 
     /// <summary>"; did you mean 'systemPackages'?" for a key within two edits of a known one.</summary>
     private static string Suggest(string key)

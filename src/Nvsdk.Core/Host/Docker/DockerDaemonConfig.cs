@@ -84,12 +84,39 @@ public static class DockerDaemonConfig
     }
 
     /// <summary>
+    /// <see cref="EnableCdi(string?, string?)"/> over the file's bytes, which are returned exactly (a byte order mark
+    /// included) when nothing needs to change. Bytes that are not UTF-8 are refused rather than rewritten as U+FFFD.
+    /// </summary>
+    public static string EnableCdiUtf8(byte[]? existing, string? cdiSpecDir = null)
+    {
+        if (existing is null)
+        {
+            return EnableCdi((string?)null, cdiSpecDir);
+        }
+
+        string text;
+        try
+        {
+            text = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(existing);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{DefaultPath} is not UTF-8 text (byte {e.Index} of it); it was left untouched", e)
+            {
+                Hint = "fix the file's encoding (dockerd reads UTF-8), then run this again",
+            };
+        }
+
+        return EnableCdi(text, cdiSpecDir);
+    }
+
+    /// <summary>
     /// What <c>daemon.json</c> says about CDI: <c>features.cdi</c> when it is a boolean, null when the file is
     /// absent or blank or does not set it (then the daemon's built-in default applies, which depends on the
     /// engine version).
     /// </summary>
     /// <exception cref="NvsdkException">
-    /// <see cref="ErrorCode.InvalidInput"/>: as for <see cref="EnableCdi"/>, or <c>features.cdi</c> is not a
+    /// <see cref="ErrorCode.InvalidInput"/>: as for <see cref="EnableCdi(string?, string?)"/>, or <c>features.cdi</c> is not a
     /// boolean (dockerd itself refuses such a file).
     /// </exception>
     public static bool? CdiEnabled(string? json)

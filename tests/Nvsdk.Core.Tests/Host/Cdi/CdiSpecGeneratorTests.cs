@@ -64,7 +64,7 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     }
 
     [Fact]
-    public void Generate_FakeH100_MountsDriverLibrariesFromUsrLocalNvidia()
+    public void Generate_FakeH100_MountsEveryDriverLibraryFromUsrLocalNvidia()
     {
         var mounts = CommonMounts(Load(CdiSpecGenerator.Generate(Root)));
         foreach (var lib in new[] { "libcuda.so.580.159.04", "libnvidia-ml.so.580.159.04", "libnvidia-ptxjitcompiler.so.580.159.04", "libnvidia-nvvm.so.580.159.04" })
@@ -74,8 +74,11 @@ public sealed class CdiSpecGeneratorTests : IDisposable
             Assert.Equal(["ro", "nosuid", "nodev", "bind"], mount.Options);
         }
 
-        // Graphics libraries are not part of the compute set; soname links are ldconfig's job in the container.
-        Assert.DoesNotContain(mounts, m => m.ContainerPath.Contains("libGLX_nvidia", StringComparison.Ordinal));
+        // Every library of the driver by its version suffix, as nvidia-ctk mounts them on this host (26: NVENC/NVDEC,
+        // EGL/GLX, OptiX… too); soname links are ldconfig's job in the container.
+        Assert.Equal(26, mounts.Count(m => m.ContainerPath.StartsWith(Lib64 + "/", StringComparison.Ordinal)));
+        Assert.Contains(mounts, m => m.ContainerPath == $"{Lib64}/libGLX_nvidia.so.580.159.04");
+        Assert.Contains(mounts, m => m.ContainerPath == $"{Lib64}/libnvcuvid.so.580.159.04");
         Assert.DoesNotContain(mounts, m => m.ContainerPath == $"{Lib64}/libcuda.so.1");
     }
 
@@ -88,18 +91,42 @@ public sealed class CdiSpecGeneratorTests : IDisposable
         Assert.Contains("/usr/local/nvidia/bin/nvidia-cuda-mps-control", mounts);
         Assert.Contains("/usr/local/nvidia/firmware/nvidia/580.159.04/gsp_ga10x.bin", mounts);
         Assert.Equal(
-            ["/dev/nvidia-caps/nvidia-cap1", "/dev/nvidia-caps/nvidia-cap2", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidiactl"],
+            ["/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidiactl"], // no MIG caps for a whole GPU
             Paths(spec["containerEdits"], "deviceNodes", "path"));
         Assert.Equal(["NVIDIA_VISIBLE_DEVICES=void"], Strings(spec["containerEdits"]["env"]));
     }
 
     [Fact]
-    public void Generate_FakeH100_HookUpdatesLdcacheForTheLibraryFolder()
+    public void Generate_FakeH100_HooksLinkLibcudaThenUpdateLdcacheForTheLibraryFolder()
     {
-        var hook = Assert.Single(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children);
-        Assert.Equal("createContainer", Scalar(hook, "hookName"));
-        Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(hook, "path"));
-        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
+        var hooks = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children;
+        Assert.Equal(2, hooks.Count);
+        Assert.All(hooks, h => Assert.Equal("createContainer", Scalar(h, "hookName")));
+        Assert.All(hooks, h => Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(h, "path")));
+        Assert.Equal(["nvidia-cdi-hook", "create-symlinks", "--link", $"libcuda.so.1::{Lib64}/libcuda.so"], Strings(hooks[0]["args"]));
+        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[1]["args"]));
+    }
+
+    [Fact]
+    public void Generate_NvsdkAsHook_RunsItsCdiHookVerb()
+    {
+        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[1];
+        Assert.Equal(["nvsdk", "cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
+    }
+
+    [Fact]
+    public void Generate_FakeH100_ClaimsCdi050ForItsDigitDeviceNames()
+    {
+        Assert.Equal("0.5.0", Scalar(Load(CdiSpecGenerator.Generate(Root)), "cdiVersion"));
+    }
+
+    [Fact]
+    public void Generate_DriverRoot_PrefixesEveryHostPathOnly()
+    {
+        var spec = Load(CdiSpecGenerator.Generate(Root, driverRoot: "/run/nvidia/driver"));
+        Assert.All(CommonMounts(spec), m => Assert.StartsWith("/run/nvidia/driver/", m.HostPath, StringComparison.Ordinal));
+        Assert.All(CommonMounts(spec), m => Assert.False(m.ContainerPath.StartsWith("/run/nvidia/driver", StringComparison.Ordinal)));
+        Assert.Equal(["/run/nvidia/driver/dev/nvidiactl"], Paths(spec["containerEdits"], "deviceNodes", "hostPath").Where(p => p.EndsWith("ctl", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -220,7 +247,7 @@ public sealed class CdiSpecGeneratorTests : IDisposable
 
         var mounts = CommonMounts(Load(CdiSpecGenerator.Generate(Root)));
         Assert.Contains(mounts, m => m.HostPath == "/opt/driver/libcuda.so.580.159.04");
-        Assert.Contains("/opt/driver", Strings(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children[0]["args"]));
+        Assert.Contains("/opt/driver", Strings(((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children[^1]["args"]));
     }
 
     private static YamlMappingNode Load(string yaml)
