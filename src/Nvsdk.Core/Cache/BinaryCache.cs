@@ -90,7 +90,8 @@ public sealed class BinaryCache(RegistryClient client)
         ImageReference cache,
         IReadOnlyList<TrustedKey> trusted,
         Action<FetchEvent>? report = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DurabilityBatch? batch = null)
     {
         if (store.TryGetRecord(entryName) is { } present)
         {
@@ -164,7 +165,8 @@ public sealed class BinaryCache(RegistryClient client)
                 }
             },
             m => report?.Invoke(new FetchEvent.Waiting(what, m)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            batch).ConfigureAwait(false);
         return new TreeInstallResult(record, true, store.Layout.EntryPath(record.Name));
     }
 
