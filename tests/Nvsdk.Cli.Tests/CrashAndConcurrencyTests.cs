@@ -85,4 +85,83 @@ public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutput
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains($"{x86.Count} of {x86.Count} entries intact", verify.Stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Install stages every tree and flushes once (DurabilityBatch): a kill at any moment must still leave only
+    /// complete, registered entries or debris that the next run cleans, and the previous generation current.
+    /// </summary>
+    [Fact]
+    public async Task Install_KilledAtRandomMoments_StoreStaysValidAndNextRunCompletes()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "missing", "slow");
+        var random = new Random(7);
+        var killedMidway = 0;
+        for (var round = 0; round < KillRounds; round++)
+        {
+            using var process = Nvsdk.Start("install", "--lock", lockFile, "--root", Root, "--system", "x86_64-linux");
+            await Task.Delay(random.Next(50, 1500));
+            if (!process.HasExited)
+            {
+                process.Kill(); // SIGKILL: no cleanup code runs
+                killedMidway++;
+            }
+
+            await process.WaitForExitAsync();
+            if (process.ExitCode is not (0 or 137 or -1))
+            {
+                Assert.Fail($"round {round}: install failed by itself (exit {process.ExitCode}): {await process.StandardError.ReadToEndAsync()}");
+            }
+
+            var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root, "--json");
+            Assert.True(verify.ExitCode == 0, $"round {round}: {verify}");
+            Assert.Contains("\"healthy\": true", verify.Stdout, StringComparison.Ordinal);
+            if (process.ExitCode == 0)
+            {
+                DeleteRoot(); // the next round needs work to be killed in
+            }
+        }
+
+        output.WriteLine($"{KillRounds} install rounds, {killedMidway} killed mid-run");
+        Assert.True(killedMidway >= KillRounds / 3, $"only {killedMidway} of {KillRounds} runs were killed mid-way: the test did not test much");
+
+        var final = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--system", "x86_64-linux");
+        Assert.True(final.ExitCode == 0, final.ToString());
+        var after = await Nvsdk.RunAsync("store", "verify", "--root", Root, "--json");
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains("\"healthy\": true", after.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Eight installs at once: staged entries hold their locks until the batch commits, and nobody deadlocks.</summary>
+    [Fact]
+    public async Task Install_EightProcessesOneStore_EachArtifactDownloadedOnce()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "slow", "upstream");
+        var before = fixtures.Nginx.ReadAccessLog().Count;
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--system", "x86_64-linux")));
+        foreach (var run in runs)
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        var served = fixtures.Nginx.ReadAccessLog().Skip(before).Where(l => l.Method == "GET").ToList();
+        foreach (var artifact in fixtures.Artifacts.Where(a => a.Systems.Contains(Core.Primitives.SystemId.X86_64Linux)))
+        {
+            var gets = served.Count(l => l.Path == $"/slow/{artifact.FileName}");
+            Assert.True(gets == 1, $"{artifact.FileName} was requested {gets} times");
+        }
+
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root, "--json");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("\"healthy\": true", verify.Stdout, StringComparison.Ordinal);
+    }
+
+    private void DeleteRoot()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Root, "*", SearchOption.AllDirectories).Where(d => new DirectoryInfo(d).LinkTarget is null))
+        {
+            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserWrite);
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
 }
