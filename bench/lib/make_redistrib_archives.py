@@ -14,7 +14,7 @@ manifest, out, scale = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv
 pool = sorted(os.path.join(d, f) for r in ["/usr/lib/x86_64-linux-gnu", "/usr/lib/gcc", "/usr/libexec", "/usr/share/dotnet", "/usr/local/cuda/lib64"]
               for d, _, fs in os.walk(r) for f in fs
               if os.path.isfile(os.path.join(d, f)) and not os.path.islink(os.path.join(d, f)) and os.path.getsize(os.path.join(d, f)) > 4096)
-sample = b"".join(open(p, "rb").read() for p in pool[:200])[: 32 << 20]
+sample = b"".join(open(p, "rb").read(1 << 20) for p in pool[:: max(1, len(pool) // 64)])[: 32 << 20]  # across the pool
 ratio = len(sample) / len(lzma.compress(sample, preset=1))  # raw bytes per compressed byte at xz -1
 def build(job):
     k, name = job; entry = manifest[name]["linux-x86_64"]; version = manifest[name]["version"]
@@ -29,7 +29,7 @@ def build(job):
                 data = bytearray()
                 while len(data) < per:
                     data += open(pool[i % len(pool)], "rb").read(per - len(data)); i += 1
-                info = tarfile.TarInfo(f"{top}/{'include' if name == 'cuda_cccl' else 'lib'}/{n:05d}.bin"); info.size = len(data)
+                info = tarfile.TarInfo(f"{top}/{'include' if name == 'cuda_cccl' else 'lib'}/{name}-{n:05d}.bin"); info.size = len(data)
                 import io; t.addfile(info, io.BytesIO(bytes(data)))
         xz.stdin.close(); xz.wait()
     return name, version, path, files
