@@ -25,7 +25,8 @@ python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/srv" >/dev/nu
 wait_http "http://127.0.0.1:$port/" mirror /dev/null
 sed -i "s/127.0.0.1:PORT/127.0.0.1:$port/" "$work/srv/bench.lock.json"
 
-sync; t=$(now); /usr/bin/time -v -o "$work/a.time" "$NV" install --lock "$work/srv/bench.lock.json" --root "$work/a" --quiet; a=$(el $t)
+timer=$(command -v gnu-time || echo /usr/bin/time)
+sync; t=$(now); "$timer" -v -o "$work/a.time" "$NV" install --lock "$work/srv/bench.lock.json" --root "$work/a" --quiet; a=$(el $t)
 largest=$(ls -S "$work"/srv/*.tar.xz | head -1)
 t=$(now); xz -dc "$largest" > /dev/null; f=$(el $t)
 t=$(now); "$NV" install --lock "$work/srv/bench.lock.json" --root "$work/a" --quiet; noop=$(el $t)
