@@ -37,7 +37,7 @@ res = list(ThreadPoolExecutor(os.cpu_count()).map(build, enumerate(PACKAGES)))
 comps, sums = [], []
 for name, version, path, files in res:
     d = hashlib.sha256(open(path, "rb").read()).hexdigest(); f = os.path.basename(path); sums.append(f"{d}  {f}")
-    comps.append({"name": name.replace("_", "-"), "version": version, "license": "test", "cudaMajor": 13, "provides": [name.replace("_", "-")],
+    comps.append({"name": name, "version": version, "license": "test", "cudaMajor": 13, "provides": [name],
                   "artifacts": [{"file": f, "systems": ["x86_64-linux"], "format": "tar.xz", "sha256": d, "size": os.path.getsize(path),
                                  "sources": [{"url": f"http://127.0.0.1:PORT/{f}", "role": "mirror"}]}]})
     print(f"  {f:70s} {os.path.getsize(path) / 2**20:8.1f} MiB xz, {files} files")
