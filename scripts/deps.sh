@@ -30,6 +30,9 @@ if [ "$mode" = test ]; then
   command -v podman >/dev/null 2>&1 || need+=(podman)
   command -v runc >/dev/null 2>&1 || need+=(runc)
   [ -x /bin/busybox ] || need+=(busybox-static)
+  # The install benchmarks (bench/, scripts/stage-bench-tools.sh): zstd, and GNU time for max RSS.
+  command -v zstd >/dev/null 2>&1 || need+=(zstd)
+  [ -x /usr/bin/time ] || need+=(time)
 fi
 
 # apt-get, waiting (up to 10 minutes) for a lock another apt or dpkg holds rather than failing at once.

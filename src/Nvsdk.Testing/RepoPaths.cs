@@ -22,4 +22,7 @@ public static class RepoPaths
 
     /// <summary>The lock file shipped with nvsdk, with the real pins.</summary>
     public static string ShippedLock => Path.Combine(Root, "nvsdk.lock.json");
+
+    /// <summary>The shipped lock with CUDA as NVIDIA's redistrib packages (scripts/redist-lock.py from redistrib_13.1.1.json).</summary>
+    public static string RedistLock => Path.Combine(Root, "examples", "nvsdk-cuda-13.1.1-redist.lock.json");
 }

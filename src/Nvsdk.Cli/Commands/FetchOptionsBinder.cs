@@ -13,7 +13,7 @@ internal sealed class FetchOptionsBinder(string verb)
     private readonly Argument<string[]> components = new("components") { Description = $"Components to {verb} (default: all pinned ones)", Arity = ArgumentArity.ZeroOrMore };
     private readonly Option<string?> system = GlobalOptions.System($"{char.ToUpperInvariant(verb[0])}{verb[1..]} for this system instead of the host's");
     private readonly Option<bool> allowUnpinned = new("--allow-unpinned") { Description = "Include entries the lock does not pin, and print their digests" };
-    private readonly Option<int> jobs = new("--jobs", "-j") { Description = "Artifacts at once", DefaultValueFactory = _ => 4 };
+    private readonly Option<int> jobs = new("--jobs", "-j") { Description = "Artifacts at once (default: one per core, fewer when memory is short)", DefaultValueFactory = _ => Core.Platform.MachineCapacity.Workers };
     private readonly Option<int> retries = new("--retries") { Description = "Attempts per source for 5xx, timeouts and resets", DefaultValueFactory = _ => 4 };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds a connection may stall before the attempt fails", DefaultValueFactory = _ => 30 };
     private readonly Option<bool> acceptLicenses = new("--accept-licenses") { Description = "Accept the licences of what this command installs (list them with `nvsdk licenses`)" };

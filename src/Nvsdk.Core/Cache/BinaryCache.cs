@@ -14,8 +14,8 @@ namespace Nvsdk.Core.Cache;
 
 /// <summary>
 /// A signed binary cache in any OCI registry. Each store tree travels as one OCI artifact tagged with the
-/// entry's name: a config blob (<see cref="CacheEntryConfig"/>: name, content hash, signatures) and one
-/// tar+zstd layer. zstd, because NVIDIA's single-block xz decodes at ~50 MB/s on two cores while zstd
+/// entry's name: a config blob (<see cref="CacheEntryConfig"/>: name, content hash, signatures) and tar+zstd
+/// layers, several for a large tree (<see cref="TreeLayers"/>) so a pull decodes them on every core. zstd, because NVIDIA's single-block xz decodes at ~50 MB/s on two cores while zstd
 /// decodes at ~1 GB/s: an install from the cache is bound by the disk, not by the decoder.
 /// A pull checks the signature against the trusted keys before any byte of the layer is read, unpacks the
 /// layer while it streams in (verified against its digest) into staging, recomputes the tree's manifest
@@ -25,6 +25,9 @@ public sealed class BinaryCache(RegistryClient client)
 {
     /// <summary>zstd level 3 (zstd's default): the push is done once, the decode speed is what matters.</summary>
     private const int CompressionLevel = 3;
+
+    /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
+    internal Func<string, IReadOnlyList<IReadOnlyList<FileSystemInfo>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
 
     /// <summary>Pushes one tree entry unless the cache already has it. Returns whether anything was uploaded.</summary>
     public async Task<bool> PushAsync(NvsdkStore store, StoreEntryRecord record, ImageReference cache, CacheSigningKey key, CancellationToken cancellationToken = default)
@@ -40,10 +43,17 @@ public sealed class BinaryCache(RegistryClient client)
             return false; // signatures are randomised: re-pushing would only churn the config blob
         }
 
-        var temp = Path.Combine(store.Layout.DownloadsDir, $"cache-push-{record.Name}.{Environment.ProcessId}.tmp");
+        var tree = store.Layout.EntryPath(record.Name);
+        var plan = LayerPlan(tree);
+        var temps = plan.Select((_, i) => Path.Combine(store.Layout.DownloadsDir, $"cache-push-{record.Name}.{i}.{Environment.ProcessId}.tmp")).ToList();
         try
         {
-            var layer = await WriteLayerAsync(store.Layout.EntryPath(record.Name), temp, cancellationToken).ConfigureAwait(false);
+            var layers = new List<OciDescriptor>();
+            for (var i = 0; i < plan.Count; i++)
+            {
+                layers.Add(await WriteLayerAsync(tree, plan[i], temps[i], cancellationToken).ConfigureAwait(false));
+            }
+
             var config = new CacheEntryConfig
             {
                 Name = record.Name,
@@ -56,14 +66,20 @@ public sealed class BinaryCache(RegistryClient client)
             };
             var configBytes = JsonSerializer.SerializeToUtf8Bytes(config, CacheJsonContext.Default.CacheEntryConfig);
             var configDescriptor = new OciDescriptor { MediaType = CacheEntryConfig.MediaType, Digest = $"sha256:{Sha256Digest.Of(configBytes).Hex}", Size = configBytes.Length };
-            var uploaded = await client.PushBlobAsync(tagged, layer, () => File.OpenRead(temp), cancellationToken).ConfigureAwait(false);
+            var uploaded = false;
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var temp = temps[i];
+                uploaded |= await client.PushBlobAsync(tagged, layers[i], () => File.OpenRead(temp), cancellationToken).ConfigureAwait(false);
+            }
+
             uploaded |= await client.PushBlobAsync(tagged, configDescriptor, () => new MemoryStream(configBytes), cancellationToken).ConfigureAwait(false);
             var manifest = new OciManifest
             {
                 MediaType = OciMediaTypes.OciManifest,
                 ArtifactType = CacheEntryConfig.ArtifactType,
                 Config = configDescriptor,
-                Layers = [layer],
+                Layers = layers,
                 Annotations = new Dictionary<string, string>
                 {
                     ["org.opencontainers.image.title"] = record.Name,
@@ -76,7 +92,10 @@ public sealed class BinaryCache(RegistryClient client)
         }
         finally
         {
-            File.Delete(temp);
+            foreach (var temp in temps)
+            {
+                File.Delete(temp);
+            }
         }
     }
 
@@ -90,7 +109,8 @@ public sealed class BinaryCache(RegistryClient client)
         ImageReference cache,
         IReadOnlyList<TrustedKey> trusted,
         Action<FetchEvent>? report = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DurabilityBatch? batch = null)
     {
         if (store.TryGetRecord(entryName) is { } present)
         {
@@ -109,63 +129,92 @@ public sealed class BinaryCache(RegistryClient client)
         }
 
         var manifest = RegistryClient.ParseManifest(tagged, response);
-        if (manifest.Config.MediaType != CacheEntryConfig.MediaType || manifest.Layers.Count != 1 || manifest.Layers[0].MediaType != OciMediaTypes.OciLayerZstd)
+        if (manifest.Config.MediaType != CacheEntryConfig.MediaType || manifest.Layers.Count is 0 or > TreeLayers.MaxLayers || manifest.Layers.Any(l => l.MediaType != OciMediaTypes.OciLayerZstd))
         {
             throw new RegistryException($"{tagged}: not an nvsdk cache entry (config {manifest.Config.MediaType}, {manifest.Layers.Count} layers)");
         }
 
         var config = await ReadConfigAsync(tagged, manifest, cancellationToken).ConfigureAwait(false);
         CheckSignature(tagged, entryName, config, trusted);
-        var layer = manifest.Layers[0];
         var what = $"{entryName} (cache)";
+        var total = manifest.Layers.Sum(l => l.Size);
+        var received = new long[manifest.Layers.Count];
         var record = await store.InstallFromStreamAsync(
             entryName,
             async (staging, ct) =>
             {
-                report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{layer.Digest}"), 0, layer.Size));
-                var blob = await client.OpenBlobAsync(tagged, layer, ct).ConfigureAwait(false);
-                await using (blob.ConfigureAwait(false))
+                report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
+                var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits())).ToList();
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
+                await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
-                    var counting = new ProgressStream(blob, n => report?.Invoke(new FetchEvent.Progress(what, n, layer.Size)));
-                    var zstd = new DecompressionStream(counting, leaveOpen: true);
-                    await using (zstd.ConfigureAwait(false))
+                    await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
                     {
-                        var writer = new SafeTreeWriter(staging, tagged.ToString(), layer.Size, new UnpackLimits());
+                        Interlocked.Exchange(ref received[i], n);
+                        report?.Invoke(new FetchEvent.Progress(what, received.Sum(), total));
+                    }, lct).ConfigureAwait(false);
+                }).ConfigureAwait(false);
 
-                        // Download and zstd on one core; tar, SHA-256 and writes on another.
-                        var ahead = new ReadAheadStream(zstd);
-                        await using (ahead.ConfigureAwait(false))
+                // Symlinks only now, after every layer's files: no file is ever written through one.
+                var tree = new TreeManifest();
+                foreach (var writer in writers)
+                {
+                    foreach (var (path, item) in writer.Complete().Items)
+                    {
+                        if (tree.TryGet(path, out var seen) && seen != item)
                         {
-                            await TarUnpacker.UnpackAsync(ahead, writer, LayoutRule.Identity(), ct).ConfigureAwait(false);
+                            throw new UnsafeArchiveException(tagged.ToString(), path, "two layers disagree about it");
                         }
 
-                        // Read to the end, so the verifying stream checks the layer's digest and size.
-                        await counting.CopyToAsync(Stream.Null, ct).ConfigureAwait(false);
-                        var tree = writer.Complete();
-                        if (tree.Digest().Hex != config.Sha256)
-                        {
-                            throw new DigestMismatchException($"{tagged}: the unpacked tree", Sha256Digest.Parse(config.Sha256), tree.Digest(), tree.TotalBytes);
-                        }
-
-                        report?.Invoke(new FetchEvent.Done(what, true, layer.Size));
-                        return new StoreEntryRecord
-                        {
-                            Name = entryName,
-                            Kind = EntryKinds.Tree,
-                            Component = config.Component,
-                            Version = config.Version,
-                            File = string.Empty,
-                            Sha256 = config.Sha256,
-                            Size = tree.TotalBytes,
-                            Source = $"{tagged}@sha256:{response.Digest.Hex}",
-                            RegisteredAt = DateTimeOffset.UtcNow,
-                        };
+                        tree.Add(path, item);
                     }
                 }
+
+                if (tree.Digest().Hex != config.Sha256)
+                {
+                    throw new DigestMismatchException($"{tagged}: the unpacked tree", Sha256Digest.Parse(config.Sha256), tree.Digest(), tree.TotalBytes);
+                }
+
+                report?.Invoke(new FetchEvent.Done(what, true, total));
+                return new StoreEntryRecord
+                {
+                    Name = entryName,
+                    Kind = EntryKinds.Tree,
+                    Component = config.Component,
+                    Version = config.Version,
+                    File = string.Empty,
+                    Sha256 = config.Sha256,
+                    Size = tree.TotalBytes,
+                    Source = $"{tagged}@sha256:{response.Digest.Hex}",
+                    RegisteredAt = DateTimeOffset.UtcNow,
+                };
             },
             m => report?.Invoke(new FetchEvent.Waiting(what, m)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            batch).ConfigureAwait(false);
         return new TreeInstallResult(record, true, store.Layout.EntryPath(record.Name));
+    }
+
+    /// <summary>Streams one layer into its writer: download and zstd on one core, tar, SHA-256 and writes on another.</summary>
+    private async Task PullLayerAsync(ImageReference tagged, OciDescriptor layer, SafeTreeWriter writer, Action<long> progress, CancellationToken cancellationToken)
+    {
+        var blob = await client.OpenBlobAsync(tagged, layer, cancellationToken).ConfigureAwait(false);
+        await using (blob.ConfigureAwait(false))
+        {
+            var counting = new ProgressStream(blob, progress);
+            var zstd = new DecompressionStream(counting, leaveOpen: true);
+            await using (zstd.ConfigureAwait(false))
+            {
+                var ahead = new ReadAheadStream(zstd);
+                await using (ahead.ConfigureAwait(false))
+                {
+                    await TarUnpacker.UnpackAsync(ahead, writer, LayoutRule.Identity(), cancellationToken).ConfigureAwait(false);
+                }
+
+                // Read to the end, so the verifying stream checks the layer's digest and size.
+                await counting.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Whether the cache already has this entry with the same content hash.</summary>
@@ -176,7 +225,8 @@ public sealed class BinaryCache(RegistryClient client)
             var response = await client.GetManifestAsync(tagged, record.Name, cancellationToken).ConfigureAwait(false);
             var manifest = RegistryClient.ParseManifest(tagged, response);
             return manifest.Annotations?.GetValueOrDefault("io.nvsdk.entry.sha256") == record.Sha256
-                && await client.BlobExistsAsync(tagged, manifest.Layers[0].Digest, cancellationToken).ConfigureAwait(false);
+                && manifest.Layers.Count > 0
+                && await client.BlobExistsAsync(tagged, manifest.Layers[^1].Digest, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryException e) when (e.Status == 404)
         {
@@ -240,7 +290,7 @@ public sealed class BinaryCache(RegistryClient client)
     }
 
     /// <summary>Writes the tree as tar+zstd to <paramref name="path"/>, hashing the compressed bytes on the way.</summary>
-    private static async Task<OciDescriptor> WriteLayerAsync(string tree, string path, CancellationToken cancellationToken)
+    private static async Task<OciDescriptor> WriteLayerAsync(string tree, IReadOnlyList<FileSystemInfo> members, string path, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size;
@@ -252,7 +302,7 @@ public sealed class BinaryCache(RegistryClient client)
             zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Environment.ProcessorCount);
             await using (zstd.ConfigureAwait(false))
             {
-                await TreeTarWriter.WriteAsync(tree, zstd, cancellationToken).ConfigureAwait(false);
+                await TreeTarWriter.WriteAsync(tree, members, zstd, cancellationToken).ConfigureAwait(false);
             }
 
             size = hashing.Written;

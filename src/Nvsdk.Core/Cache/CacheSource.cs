@@ -25,7 +25,7 @@ public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageRefere
             ? new CacheSource(client, settings.Caches.Select(ImageReference.Parse).ToList(), settings.ParsedKeys())
             : null;
 
-    public async Task<TreeInstallResult?> TryAsync(NvsdkStore store, Artifact artifact, Action<FetchEvent>? report, CancellationToken cancellationToken)
+    public async Task<TreeInstallResult?> TryAsync(NvsdkStore store, Artifact artifact, Action<FetchEvent>? report, CancellationToken cancellationToken, DurabilityBatch? batch = null)
     {
         if (artifact.Sha256 is not { } digest)
         {
@@ -42,7 +42,7 @@ public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageRefere
 
             try
             {
-                if (await cache.TryPullAsync(store, name, repository, trusted, report, cancellationToken).ConfigureAwait(false) is { } tree)
+                if (await cache.TryPullAsync(store, name, repository, trusted, report, cancellationToken, batch).ConfigureAwait(false) is { } tree)
                 {
                     return tree;
                 }

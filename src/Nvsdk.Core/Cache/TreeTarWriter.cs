@@ -15,12 +15,16 @@ internal static class TreeTarWriter
     private const UnixFileMode Exec = (UnixFileMode)0b111_101_101;
     private const UnixFileMode Plain = (UnixFileMode)0b110_100_100;
 
-    public static async Task WriteAsync(string root, Stream output, CancellationToken cancellationToken)
+    public static Task WriteAsync(string root, Stream output, CancellationToken cancellationToken) =>
+        WriteAsync(root, TreeWalker.Walk(root), output, cancellationToken);
+
+    /// <summary>Writes <paramref name="members"/> (entries of the tree under <paramref name="root"/>) in the order given.</summary>
+    public static async Task WriteAsync(string root, IEnumerable<FileSystemInfo> members, Stream output, CancellationToken cancellationToken)
     {
         var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            foreach (var info in TreeWalker.Walk(root))
+            foreach (var info in members)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var name = Path.GetRelativePath(root, info.FullName).Replace('\\', '/');

@@ -14,8 +14,8 @@ public sealed record FetchOptions
     /// <summary>How long a connect, the response headers, or any single read may stall before the attempt fails.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many artifacts download at once.</summary>
-    public int Parallelism { get; init; } = 4;
+    /// <summary>How many artifacts download (and unpack) at once: from the machine's cores and memory unless `--jobs` says.</summary>
+    public int Parallelism { get; init; } = Platform.MachineCapacity.Workers;
 
     /// <summary>Whether entries without a pinned digest may be fetched (their digest is then reported).</summary>
     public bool AllowUnpinned { get; init; }

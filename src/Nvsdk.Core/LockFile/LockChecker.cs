@@ -76,11 +76,16 @@ public static class LockChecker
             }
         }
 
-        foreach (var expected in ExpectedComponents.Where(e => !names.Contains(ComponentId.Parse(e))))
+        foreach (var expected in ExpectedComponents.Where(e => !Covered(names, e)))
         {
             yield return Warning("coverage", "$.components", $"no {expected} component: the SDK will be built without it");
         }
     }
+
+    /// <summary>The toolkit comes as one `cuda` runfile component or as NVIDIA's redistrib packages (cuda_nvcc, cuda_cudart, …).</summary>
+    private static bool Covered(HashSet<ComponentId> names, string expected) =>
+        names.Contains(ComponentId.Parse(expected))
+        || (expected == "cuda" && names.Any(n => n.ToString().StartsWith("cuda_", StringComparison.Ordinal)));
 
     private static IEnumerable<LockDiagnostic> CheckArtifacts(
         Component component, Dictionary<string, string> seenUrls, Dictionary<Sha256Digest, string> seenDigests)

@@ -140,6 +140,21 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Link(string existing, string newPath);
 
+    /// <summary>
+    /// Opens a file for reading without the advisory flock .NET's FileStream takes, so a file another stream of
+    /// ours holds exclusively (a download being written) can be read as it grows. Null when it does not exist.
+    /// </summary>
+    public static FileStream? OpenUnlockedForReading(string path)
+    {
+        var fd = Open(path, ORdOnly | OCloexec);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, 0, isAsync: false);
+    }
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 

@@ -9,8 +9,9 @@ using Nvsdk.Core.Store;
 namespace Nvsdk.Core.Sdk;
 
 /// <summary>
-/// `nvsdk install`: fetch → unpack → assemble a generation → switch `current`. Each artifact is unpacked as
-/// soon as its download is verified, while others still download. Nothing changes for the user until the
+/// `nvsdk install`: fetch → unpack → assemble a generation → switch `current`. Each tar artifact is unpacked
+/// while it downloads (kept only if the verified digest matches), one artifact per core; every tree is staged
+/// and then flushed to disk once (<see cref="DurabilityBatch"/>). Nothing changes for the user until the
 /// final atomic switch; a failure or a kill leaves the previous generation current and working. An install
 /// whose inputs match the current generation is a no-op decided from the lock alone.
 /// </summary>
@@ -42,13 +43,17 @@ public static class SdkInstaller
         var fromCache = 0;
         using var downloader = new ArtifactDownloader(options);
         using var registry = new Oci.Registry.RegistryClient(new Oci.Registry.RegistryClientOptions { Fetch = options });
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
+
+        // Every tree is staged first and flushed once; a cancelled install throws the staging away.
+        var batch = store.BeginBatch();
+        await using var discard = batch.ConfigureAwait(false);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Platform.MachineCapacity.For(trees.Length, options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, trees.Length), parallel, async (i, ct) =>
         {
             var artifact = selection.Artifacts[i];
             try
             {
-                if (cache is not null && await cache.TryAsync(store, artifact, report, ct).ConfigureAwait(false) is { } cached)
+                if (cache is not null && await cache.TryAsync(store, artifact, report, ct, batch).ConfigureAwait(false) is { } cached)
                 {
                     if (cached.Unpacked)
                     {
@@ -71,13 +76,12 @@ public static class SdkInstaller
                     return;
                 }
 
-                var archive = await store.EnsureArtifactAsync(artifact, downloader, report, ct).ConfigureAwait(false);
-                if (archive.Downloaded)
+                var (tree, fetched) = await store.EnsureTreeStreamingAsync(artifact, downloader, report, ct, batch).ConfigureAwait(false);
+                if (fetched)
                 {
                     Interlocked.Increment(ref downloaded);
                 }
 
-                var tree = await store.EnsureTreeAsync(artifact, archive, onWait: m => report?.Invoke(new FetchEvent.Waiting(artifact.Label, m)), cancellationToken: ct).ConfigureAwait(false);
                 trees[i] = (artifact, tree);
             }
             catch (NvsdkException e)
@@ -89,6 +93,8 @@ public static class SdkInstaller
             }
         }).ConfigureAwait(false);
 
+        // What did arrive is kept even when something else failed, so a retry only fetches the rest.
+        batch.Commit();
         if (failures.Count > 0)
         {
             throw new InstallException(failures);

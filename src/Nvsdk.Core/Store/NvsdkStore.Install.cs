@@ -17,7 +17,8 @@ public sealed partial class NvsdkStore
         Artifact artifact,
         ArtifactDownloader downloader,
         Action<FetchEvent>? report = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DurabilityBatch? batch = null)
     {
         var key = StoreLayout.ArtifactKey(artifact);
         var downloaded = false;
@@ -45,7 +46,8 @@ public sealed partial class NvsdkStore
                 };
             },
             message => report?.Invoke(new FetchEvent.Waiting(artifact.Label, message)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            batch).ConfigureAwait(false);
 
         if (!artifact.IsPinned)
         {
@@ -53,7 +55,7 @@ public sealed partial class NvsdkStore
         }
 
         report?.Invoke(new FetchEvent.Done(artifact.Label, downloaded, record.Size));
-        return new ArtifactInstallResult(record, downloaded, Layout.EntryPath(record.Name));
+        return new ArtifactInstallResult(record, downloaded, CurrentPath(record.Name, batch));
     }
 
     /// <summary>
@@ -64,8 +66,9 @@ public sealed partial class NvsdkStore
         string entryName,
         Func<string, CancellationToken, Task<StoreEntryRecord>> build,
         Action<string>? onWait,
-        CancellationToken cancellationToken) =>
-        InstallAsync(entryName, () => TryGetRecord(entryName), build, onWait, cancellationToken);
+        CancellationToken cancellationToken,
+        DurabilityBatch? batch = null) =>
+        InstallAsync(entryName, () => TryGetRecord(entryName), build, onWait, cancellationToken, batch);
 
     /// <summary>
     /// Runs the protocol. <paramref name="find"/> says whether the entry is already valid; <paramref name="build"/>
@@ -76,15 +79,19 @@ public sealed partial class NvsdkStore
         Func<StoreEntryRecord?> find,
         Func<string, CancellationToken, Task<StoreEntryRecord>> build,
         Action<string>? onWait,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DurabilityBatch? batch = null)
     {
         if (find() is { } existing)
         {
             return existing;
         }
 
-        var pathLock = await PathLock.AcquireAsync(Layout.LockPath(key), Options.LockTimeout, onWait, cancellationToken).ConfigureAwait(false);
-        await using (pathLock.ConfigureAwait(false))
+        var pathLock = batch is null
+            ? await PathLock.AcquireAsync(Layout.LockPath(key), Options.LockTimeout, onWait, cancellationToken).ConfigureAwait(false)
+            : await batch.AcquireAsync(Layout.LockPath(key), Options.LockTimeout, onWait, cancellationToken).ConfigureAwait(false);
+        var handedOver = false;
+        try
         {
             // Someone may have finished it while we waited.
             if (find() is { } done)
@@ -105,6 +112,15 @@ public sealed partial class NvsdkStore
                     return same;
                 }
 
+                if (batch is not null)
+                {
+                    // Sealed now, flushed, renamed and registered with the rest of the install.
+                    Seal(staging);
+                    batch.Add(pathLock, staging, record);
+                    handedOver = true;
+                    return record;
+                }
+
                 var entryPath = Layout.EntryPath(record.Name);
                 if (Directory.Exists(entryPath))
                 {
@@ -112,12 +128,9 @@ public sealed partial class NvsdkStore
                     DeleteTree(entryPath);
                 }
 
-                // The top folder stays writable until it is in place: moving a folder to another parent
-                // rewrites its "..", which Linux allows only with write permission on it (root skips the
-                // check, which is how this once worked for root alone).
-                SyncAndSeal(staging, sealTop: false);
+                SyncAndSeal(staging, sealTop: false); // the top folder is sealed once in place (SealTop says why)
                 Directory.Move(staging, entryPath);
-                File.SetUnixFileMode(entryPath, ReadOnlyDir);
+                SealTop(entryPath);
                 Posix.FsyncDirectory(Layout.StoreDir);
                 WriteAtomically(Layout.RegistrationPath(record.Name), JsonSerializer.SerializeToUtf8Bytes(record, StoreJsonContext.Default.StoreEntryRecord));
                 return record;
@@ -128,7 +141,21 @@ public sealed partial class NvsdkStore
                 throw;
             }
         }
+        finally
+        {
+            if (!handedOver)
+            {
+                await pathLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
+
+    /// <summary>A batch for one install's entries: staged first, made durable together by <see cref="DurabilityBatch.Commit"/>.</summary>
+    public DurabilityBatch BeginBatch() => new(this);
+
+    /// <summary>Where an entry's files are now: its staging folder while a batch holds it, else its place in the store.</summary>
+    internal string CurrentPath(string entryName, DurabilityBatch? batch) =>
+        batch?.StagingPathOf(entryName) ?? Layout.EntryPath(entryName);
 
     /// <summary>Staging folders for this key can only be left by a dead process: we hold the key's lock.</summary>
     private void CleanStagingDebris(string key)
@@ -144,6 +171,27 @@ public sealed partial class NvsdkStore
     /// system (cheaper than an fsync per file for trees of thousands of headers), then each folder entry.
     /// </summary>
     internal static void SyncAndSeal(string staging, bool sealTop = true)
+    {
+        var dirs = SealFiles(staging);
+        Posix.SyncFileSystem(staging);
+        SealDirectories(dirs, sealTop ? null : staging);
+    }
+
+    /// <summary>
+    /// Makes a staged tree read-only without flushing it (a <see cref="DurabilityBatch"/> flushes many at once). The
+    /// top folder stays writable: it is still to be moved to another parent (see <see cref="SealTop"/>).
+    /// </summary>
+    internal static void Seal(string staging) => SealDirectories(SealFiles(staging), staging);
+
+    /// <summary>
+    /// Seals an entry's top folder once it is in place. Moving a folder to another parent rewrites its "..", which
+    /// Linux allows only with write permission on it — root skips that check, which is how sealing before the
+    /// move once worked for root alone.
+    /// </summary>
+    internal static void SealTop(string entryPath) => File.SetUnixFileMode(entryPath, ReadOnlyDir);
+
+    /// <summary>Takes the write bits off every file; returns the folders, which are sealed after (deepest first).</summary>
+    private static List<string> SealFiles(string staging)
     {
         var dirs = new List<string> { staging };
         foreach (var info in TreeWalker.Walk(staging))
@@ -167,10 +215,14 @@ public sealed partial class NvsdkStore
             }
         }
 
-        Posix.SyncFileSystem(staging);
+        return dirs;
+    }
+
+    private static void SealDirectories(List<string> dirs, string? exceptTop)
+    {
         foreach (var dir in dirs.OrderByDescending(d => d.Length))
         {
-            if (sealTop || dir != staging)
+            if (dir != exceptTop)
             {
                 File.SetUnixFileMode(dir, ReadOnlyDir);
             }
@@ -197,6 +249,49 @@ public sealed partial class NvsdkStore
         catch
         {
             File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes several small files so that each is old or new, never half: all written, one syncfs, then the
+    /// renames and one fsync per folder (instead of an fsync per file and per folder).
+    /// </summary>
+    internal static void WriteAtomically(IReadOnlyList<(string Path, byte[] Content)> files)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        var temps = new List<(string Temp, string Path)>();
+        try
+        {
+            foreach (var (path, content) in files)
+            {
+                var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+                temps.Add((temp, path));
+                File.WriteAllBytes(temp, content);
+            }
+
+            Posix.SyncFileSystem(Path.GetDirectoryName(files[0].Path)!);
+            foreach (var (temp, path) in temps)
+            {
+                File.Move(temp, path, overwrite: true);
+            }
+
+            foreach (var dir in files.Select(f => Path.GetDirectoryName(f.Path)!).Distinct(StringComparer.Ordinal))
+            {
+                Posix.FsyncDirectory(dir);
+            }
+        }
+        catch
+        {
+            foreach (var (temp, _) in temps)
+            {
+                File.Delete(temp);
+            }
+
             throw;
         }
     }

@@ -29,7 +29,8 @@ public sealed partial class NvsdkStore
         ArtifactInstallResult archive,
         UnpackLimits? limits = null,
         Action<string>? onWait = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        DurabilityBatch? batch = null)
     {
         var name = TreeEntryName(artifact, Sha256Digest.Parse(archive.Record.Sha256));
         var unpacked = false;
@@ -40,21 +41,11 @@ public sealed partial class NvsdkStore
             {
                 var manifest = await ArchiveUnpacker.UnpackAsync(archive.FilePath, artifact.Format, staging, limits: limits, cancellationToken: ct).ConfigureAwait(false);
                 unpacked = true;
-                return new StoreEntryRecord
-                {
-                    Name = name,
-                    Kind = EntryKinds.Tree,
-                    Component = artifact.Component.Name,
-                    Version = artifact.Version,
-                    File = string.Empty,
-                    Sha256 = manifest.Digest().Hex,
-                    Size = manifest.TotalBytes,
-                    Source = archive.Record.Name,
-                    RegisteredAt = DateTimeOffset.UtcNow,
-                };
+                return TreeRecord(name, artifact, archive, manifest);
             },
             onWait,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            batch).ConfigureAwait(false);
         return new TreeInstallResult(record, unpacked, Layout.EntryPath(record.Name));
     }
 }

@@ -74,6 +74,20 @@ public sealed class PathLock : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Takes the lock if it is free right now; null when someone holds it.</summary>
+    public static PathLock? TryAcquire(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        if (TryOpen(path) is not { } stream)
+        {
+            return null;
+        }
+
+        var held = new PathLock(stream, path + ".owner");
+        held.WriteOwner();
+        return held;
+    }
+
     private static FileStream? TryOpen(string path)
     {
         try

@@ -32,16 +32,7 @@ public static class ArchiveUnpacker
                         var file = OpenSequential(archivePath);
                         await using (file.ConfigureAwait(false))
                         {
-                            var decompressed = Decompress(file, name, format == ArtifactFormat.TarXz ? "xz" : "gzip");
-                            await using (decompressed.ConfigureAwait(false))
-                            {
-                                // Decoding on one core, hashing and writing on another.
-                                var ahead = new ReadAheadStream(decompressed);
-                                await using (ahead.ConfigureAwait(false))
-                                {
-                                    await TarUnpacker.UnpackAsync(ahead, writer, layout, cancellationToken).ConfigureAwait(false);
-                                }
-                            }
+                            await UnpackTarAsync(file, name, format, writer, layout, cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
@@ -69,6 +60,58 @@ public static class ArchiveUnpacker
         }
 
         return writer.Complete();
+    }
+
+    /// <summary>Whether <see cref="UnpackStreamAsync"/> takes this format: compressed tars, read front to back.</summary>
+    public static bool Streams(ArtifactFormat format) => format is ArtifactFormat.TarXz or ArtifactFormat.TarGz;
+
+    /// <summary>
+    /// Unpacks a compressed tar from a forward-only stream (a download as it arrives). The caller checks the
+    /// stream's digest; until then what was written is staging only.
+    /// </summary>
+    public static async Task<TreeManifest> UnpackStreamAsync(
+        Stream compressed,
+        string name,
+        long compressedSize,
+        ArtifactFormat format,
+        string destination,
+        UnpackLimits? limits = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!Streams(format))
+        {
+            throw new UsageException($"{name}: {format.ToLockName()} archives need random access and are unpacked from the stored file");
+        }
+
+        var writer = new SafeTreeWriter(destination, name, compressedSize, limits ?? new UnpackLimits());
+        try
+        {
+            await UnpackTarAsync(compressed, name, format, writer, LayoutRule.For(format), cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive ends early (a truncated download or a damaged file)", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive is corrupt ({e.Message})", e);
+        }
+
+        return writer.Complete();
+    }
+
+    private static async Task UnpackTarAsync(Stream compressed, string name, ArtifactFormat format, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
+    {
+        var decompressed = Decompress(compressed, name, format == ArtifactFormat.TarXz ? "xz" : "gzip");
+        await using (decompressed.ConfigureAwait(false))
+        {
+            // Decoding on one core, hashing and writing on another.
+            var ahead = new ReadAheadStream(decompressed);
+            await using (ahead.ConfigureAwait(false))
+            {
+                await TarUnpacker.UnpackAsync(ahead, writer, layout, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task UnpackMakeselfAsync(string path, string name, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)

@@ -35,6 +35,25 @@ public sealed class LockCheckerTests
         Assert.Equal(["cutlass", "tritonserver"], report.UnpinnedArtifacts.Select(a => a.Component.Name));
     }
 
+    [Fact]
+    public void Check_RedistribLockAllSystems_PassesWithNvidiasDigestsForBothSystems()
+    {
+        var path = Nvsdk.Testing.RepoPaths.RedistLock;
+
+        var report = LockChecker.Check(path, File.ReadAllBytes(path), SystemId.All);
+
+        Assert.Equal(0, report.ErrorCount);
+        Assert.DoesNotContain(report.Diagnostics, d => d.Code == "coverage");
+        var cublas = report.LockFile!.Components.Single(c => c.Id.Name == "libcublas");
+        Assert.Equal("13.2.1.1", cublas.Version);
+        var x86 = cublas.Artifacts.Single(a => a.Systems.Contains(SystemId.X86_64Linux));
+        Assert.Equal("b1cde2e14d1547f575f61f9b90dc91e9b80991d114971d50d535dd8bd72b5466", x86.Sha256!.Value.Hex);
+        Assert.Equal(798288312, x86.Size);
+        Assert.Equal("libcublas-linux-sbsa-13.2.1.1-archive.tar.xz", cublas.Artifacts.Single(a => a.Systems.Contains(SystemId.Aarch64Linux)).FileName);
+        Assert.Equal(27, report.LockFile.Components.Count(c => c.Id.Name.StartsWith("cuda_", StringComparison.Ordinal) || c.Id.Name.StartsWith("lib", StringComparison.Ordinal)));
+        Assert.DoesNotContain(report.LockFile.Components, c => c.Id.Name is "cuda" or "nsight_compute" or "nvidia_driver" or "fabricmanager" or "imex" or "mft");
+    }
+
     [Theory]
     [InlineData("x86_64-linux")]
     [InlineData("aarch64-linux")]

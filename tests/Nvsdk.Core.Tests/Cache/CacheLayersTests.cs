@@ -1,0 +1,117 @@
+using Nvsdk.Core.Cache;
+using Nvsdk.Core.Oci.Registry;
+using Nvsdk.Core.Platform;
+using Nvsdk.Core.Primitives;
+using Nvsdk.Core.Store;
+using Nvsdk.Core.Unpack;
+using Nvsdk.Testing;
+using Nvsdk.Testing.Oci;
+
+namespace Nvsdk.Core.Tests.Cache;
+
+/// <summary>
+/// A large tree travels as several zstd layers pulled side by side, through Debian's docker-registry; entries
+/// pushed as one layer (the format before the split) still pull; either way the tree is exactly the signed one.
+/// </summary>
+public sealed class CacheLayersTests : IAsyncLifetime
+{
+    private readonly TempDir temp = new("nvsdk-cache-layers-");
+    private readonly CacheSigningKey key = CacheSigningKey.Generate("layers-1");
+    private DockerRegistryServer? registry;
+    private StoreEntryRecord? entry;
+    private NvsdkStore? source;
+
+    public async Task InitializeAsync()
+    {
+        if (DockerRegistryServer.Executable is null)
+        {
+            return;
+        }
+
+        registry = await DockerRegistryServer.StartAsync();
+        var dir = temp.Combine("src");
+        Directory.CreateDirectory(dir);
+        var top = "libcublas-linux-x86_64-13.2.0.9-archive";
+        var built = await FixtureArchives.TarXzAsync(dir, "cublas", "13.2.0.9", SystemId.X86_64Linux, top + ".tar.xz", top, [
+            .. Enumerable.Range(0, 12).Select(i => FixtureEntry.File($"lib/libpart{i:00}.so", FixtureArchives.Payload(40_000 + (i * 1000), i), executable: i % 3 == 0)),
+            FixtureEntry.Text("include/cublas.h", "#define CUBLAS 1\n"),
+            FixtureEntry.Link("lib/libcublas.so", "libpart00.so"),
+            FixtureEntry.Link("lib64", "lib"),
+        ]);
+        source = NvsdkStore.Open(temp.Combine("source"));
+        var artifact = TestArtifacts.For(await File.ReadAllBytesAsync(built.Path), top + ".tar.xz", new Uri(built.Path).AbsoluteUri);
+        using var downloader = new global::Nvsdk.Core.Fetch.ArtifactDownloader(new global::Nvsdk.Core.Fetch.FetchOptions());
+        var (tree, _) = await source.EnsureTreeStreamingAsync(artifact, downloader);
+        entry = tree.Record;
+    }
+
+    public Task DisposeAsync()
+    {
+        registry?.Dispose();
+        temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<(int Layers, TreeInstallResult Pulled, NvsdkStore Store)> RoundTripAsync(string repository, BinaryCache pusher)
+    {
+        Skip.If(registry is null, DockerRegistryServer.MissingReason);
+        var cache = ImageReference.Parse($"{registry!.Host}/{repository}");
+        using var client = new RegistryClient();
+        Assert.True(await pusher.PushAsync(source!, entry!, cache, key));
+        var manifest = RegistryClient.ParseManifest(cache with { Tag = entry!.Name }, await client.GetManifestAsync(cache with { Tag = entry.Name }, entry.Name));
+
+        var store = NvsdkStore.Open(temp.Combine(repository.Replace('/', '-')));
+        var pulled = await new BinaryCache(client).TryPullAsync(store, entry.Name, cache, [key.PublicKey]);
+        Assert.NotNull(pulled);
+        return (manifest.Layers.Count, pulled!, store);
+    }
+
+    private async Task AssertSameTreeAsync(TreeInstallResult pulled, NvsdkStore store)
+    {
+        Assert.Equal(entry!.Sha256, pulled.Record.Sha256);
+        Assert.Equal(entry.Sha256, (await TreeManifest.ReadAsync(pulled.EntryPath)).Digest().Hex);
+        Assert.Equal("libpart00.so", new FileInfo(Path.Combine(pulled.EntryPath, "lib/libcublas.so")).LinkTarget);
+        Assert.True((await store.VerifyAsync()).Healthy);
+    }
+
+    [SkippableFact]
+    public async Task LargeTree_IsPushedAsSeveralLayers_AndPulledWhole()
+    {
+        using var client = new RegistryClient();
+        var (layers, pulled, store) = await RoundTripAsync("split", new BinaryCache(client) { LayerPlan = root => TreeLayers.Plan(root, targetBytes: 100_000) });
+
+        Assert.InRange(layers, 4, 12);
+        await AssertSameTreeAsync(pulled, store);
+    }
+
+    [SkippableFact]
+    public async Task SingleLayerEntry_AsPushedBeforeTheSplit_StillPulls()
+    {
+        using var client = new RegistryClient();
+        var (layers, pulled, store) = await RoundTripAsync("legacy", new BinaryCache(client) { LayerPlan = root => [TreeWalker.Walk(root).ToList()] });
+
+        Assert.Equal(1, layers);
+        await AssertSameTreeAsync(pulled, store);
+    }
+
+    [Fact]
+    public void Plan_PutsEveryFileOnceAndFoldersAndLinksLast()
+    {
+        var root = temp.Combine("plan");
+        Directory.CreateDirectory(Path.Combine(root, "lib"));
+        Directory.CreateDirectory(Path.Combine(root, "empty"));
+        for (var i = 0; i < 5; i++)
+        {
+            File.WriteAllBytes(Path.Combine(root, "lib", $"f{i}"), new byte[1000]);
+        }
+
+        File.CreateSymbolicLink(Path.Combine(root, "lib", "link"), "f0");
+        var plan = TreeLayers.Plan(root, targetBytes: 2000);
+
+        Assert.Equal(3, plan.Count);
+        Assert.Equal(5, plan.Sum(l => l.Count(i => i is FileInfo && i.LinkTarget is null)));
+        Assert.All(plan.SkipLast(1), l => Assert.All(l, i => Assert.True(i is FileInfo && i.LinkTarget is null)));
+        Assert.Contains(plan[^1], i => i.Name == "empty");
+        Assert.Contains(plan[^1], i => i.Name == "link");
+    }
+}
