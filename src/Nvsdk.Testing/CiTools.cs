@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Nvsdk.Testing;
 
 /// <summary>
@@ -10,11 +12,11 @@ public static class CiTools
     public static bool InCi { get; } = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Skips when <paramref name="missing"/> (fails instead under CI).</summary>
-    public static void SkipIf(bool missing, string reason) => SkipIf(missing, reason, InCi);
+    public static void SkipIf([DoesNotReturnIf(true)] bool missing, string reason) => SkipIf(missing, reason, InCi);
 
-    public static void SkipIfNot(bool present, string reason) => SkipIf(!present, reason, InCi);
+    public static void SkipIfNot([DoesNotReturnIf(false)] bool present, string reason) => SkipIf(!present, reason, InCi);
 
-    internal static void SkipIf(bool missing, string reason, bool inCi)
+    internal static void SkipIf([DoesNotReturnIf(true)] bool missing, string reason, bool inCi)
     {
         if (!missing)
         {

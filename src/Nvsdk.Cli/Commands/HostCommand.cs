@@ -103,7 +103,7 @@ internal static class HostCommand
                     record?.CreatedAt,
                     record?.Files.Select(f => f.Path).ToList() ?? [],
                     drift.Select(d => new JsonHostDrift(d.Path, d.What)).ToList());
-                Console.Out.WriteLine(JsonSerializer.Serialize(model, CliJsonContext.Default.JsonHostStatus));
+                JsonOut.Write(model, CliJsonContext.Default.JsonHostStatus);
             }
             else if (context.Text)
             {
