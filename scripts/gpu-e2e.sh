@@ -59,9 +59,16 @@ for pkg, members in packages.items():
         with tarfile.open(fileobj=xz.stdin, mode="w|", format=tarfile.PAX_FORMAT) as t:
             for src, dst in members:
                 t.add(os.path.join(cuda, src), arcname=f"{top}/{dst}")
-            lic = os.path.join(cuda, "EULA.txt")
-            if os.path.exists(lic):
-                t.add(lic, arcname=f"{top}/LICENSE")
+            # NVIDIA's redistrib archives carry LICENSE at the top; take the toolkit's EULA where this host has
+            # one, else say plainly where the EULA is (some CUDA images ship without EULA.txt).
+            found = [p for p in (os.path.join(cuda, "EULA.txt"), os.path.join(cuda, "doc", "EULA.txt")) if os.path.exists(p)]
+            if found:
+                t.add(found[0], arcname=f"{top}/LICENSE")
+            else:
+                import io
+                text = b"NVIDIA CUDA Toolkit End User License Agreement: https://docs.nvidia.com/cuda/eula/index.html\n(the toolkit on this host ships no EULA.txt)\n"
+                info = tarfile.TarInfo(f"{top}/LICENSE"); info.size = len(text); info.mode = 0o644
+                t.addfile(info, io.BytesIO(text))
         xz.stdin.close()
         assert xz.wait() == 0
     h = hashlib.sha256()
