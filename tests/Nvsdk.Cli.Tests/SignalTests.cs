@@ -128,7 +128,13 @@ public sealed class CachePullSignalTests(CacheFixture fixture) : IClassFixture<C
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         await Task.Delay(1500);
-        Assert.False(process.HasExited, $"cache pull finished before the signal: {await stderr}");
+        if (process.HasExited)
+        {
+            // Only here may the message wait for stderr: an argument like $"{await stderr}" is evaluated before the
+            // assertion runs, and would wait for the whole pull to finish before the signal is ever sent.
+            Assert.Fail($"cache pull finished before the signal (exit {process.ExitCode}): {await stderr}");
+        }
+
         await Nvsdk.SignalAsync(process, signal);
         using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
