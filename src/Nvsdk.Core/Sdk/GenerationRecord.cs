@@ -23,6 +23,9 @@ public sealed record GenerationRecord
 
     /// <summary>Files copied instead of hard-linked (the store and generations on different file systems).</summary>
     public int CopiedFiles { get; init; }
+
+    /// <summary>The tree's <see cref="GenerationShape"/> when built; null for generations built before it was recorded.</summary>
+    public string? Shape { get; init; }
 }
 
 public sealed record GenerationComponent(string Name, string Version, string Entry);

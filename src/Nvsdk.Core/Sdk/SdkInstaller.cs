@@ -162,6 +162,7 @@ public static class SdkInstaller
                 record = record with { CopiedFiles = builder.CopiedFiles };
                 GeneratedFiles.Write(staging, final, record);
                 NvsdkStore.SyncAndSeal(staging);
+                record = record with { Shape = GenerationShape.Of(staging, cancellationToken) };
                 Directory.Move(staging, final);
                 generations.WriteRecord(record);
             }

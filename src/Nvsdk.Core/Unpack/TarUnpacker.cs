@@ -7,7 +7,7 @@ internal static class TarUnpacker
 {
     public static async Task UnpackAsync(Stream tar, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
     {
-        var reader = new TarReader(tar, leaveOpen: true);
+        var reader = new TarReader(new TarHeaderGuard(tar, writer.Archive), leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
