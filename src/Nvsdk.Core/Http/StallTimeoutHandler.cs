@@ -3,8 +3,9 @@ using System.Net;
 namespace Nvsdk.Core.Http;
 
 /// <summary>
-/// The last stage of nvsdk's HTTP pipeline before the socket: every response body is read through a
-/// <see cref="StallTimeoutStream"/>, whoever reads it (buffered or streamed), so no download can hang.
+/// The last stage of nvsdk's HTTP pipeline before the socket: each try must bring its headers within the
+/// stall time (a silent server is a failure the retry policy above sees), and every response body is read
+/// through a <see cref="StallTimeoutStream"/>, whoever reads it (buffered or streamed), so no download hangs.
 /// </summary>
 public sealed class StallTimeoutHandler(TimeSpan stall) : DelegatingHandler
 {
@@ -13,7 +14,20 @@ public sealed class StallTimeoutHandler(TimeSpan stall) : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            headers.CancelAfter(stall);
+            try
+            {
+                response = await base.SendAsync(request, headers.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException($"{request.RequestUri?.Authority}: no answer within {stall.TotalSeconds:0.#} s", e);
+            }
+        }
+
         response.Content = new StallGuardedContent(response.Content, stall, request.RequestUri);
         return response;
     }

@@ -27,8 +27,8 @@ public static partial class LockUpdater
     {
         // Every body read must progress (runfiles, tars and tarballs are hashed as they stream): a stalled
         // server ends that component's update, not the whole command.
-        var stall = new Http.StallTimeoutHandler(Http.StallTimeoutHandler.Default) { InnerHandler = handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15) } };
-        using var http = new HttpClient(stall) { Timeout = TimeSpan.FromSeconds(60), MaxResponseContentBufferSize = 64 << 20 };
+        var pipeline = Http.NvsdkHttp.Pipeline(new Fetch.FetchOptions { StallTimeout = Http.StallTimeoutHandler.Default }, handler);
+        using var http = new HttpClient(pipeline) { Timeout = TimeSpan.FromSeconds(60), MaxResponseContentBufferSize = 64 << 20 };
         var proposals = new List<UpdateProposal>();
         var skipped = new List<UpdateSkip>();
         var major = lockFile.CudaMajor;

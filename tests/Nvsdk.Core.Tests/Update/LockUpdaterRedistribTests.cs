@@ -53,7 +53,7 @@ public sealed class LockUpdaterRedistribTests
     public async Task Propose_ManifestBodyStalls_ThatComponentSkippedNotHung()
     {
         var handler = new Canned(new() { ["/compute/cudnn/redist/redistrib_9.30.0.json"] = Canned.Stall });
-        var stall = new Http.StallTimeoutHandler(TimeSpan.FromMilliseconds(300)) { InnerHandler = handler };
+        var stall = new global::Nvsdk.Core.Http.StallTimeoutHandler(TimeSpan.FromMilliseconds(300)) { InnerHandler = handler };
 
         var report = await LockUpdater.ProposeAsync(Shipped, Sources, ["cudnn"], stall);
 
