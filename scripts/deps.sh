@@ -22,6 +22,9 @@ python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
+# afl++: the coverage-guided fuzzer driving the SharpFuzz targets (scripts/fuzz.sh).
+command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
+command -v zip >/dev/null 2>&1 || need+=(zip)
 # s3rver: a real S3-compatible server on loopback for the mirror tests (npm, which this machine reaches).
 if ! command -v s3rver >/dev/null 2>&1; then
   echo "installing s3rver (npm)"
