@@ -5,8 +5,8 @@
 # is an OutOfMemoryException, which afl records as a crash).
 #   scripts/fuzz.sh smoke [SECONDS]          every target for SECONDS (default 10); exit 1 on any crash (CI)
 #   scripts/fuzz.sh run TARGET SECONDS       one long run; prints executions, paths and crashes
-# Findings are under out/fuzz/findings/<target>/default/{crashes,hangs}; replay one with
-#   dotnet out/fuzz/bin/Nvsdk.Fuzz.dll TARGET FILE
+# Findings are under out/fuzz/findings/<target>/default/{crashes,hangs}; replay one (uninstrumented) with
+#   dotnet fuzz/Nvsdk.Fuzz/bin/Release/net10.0/Nvsdk.Fuzz.dll TARGET FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-smoke}
@@ -57,7 +57,7 @@ export DOTNET_GCHeapHardLimit=0x20000000 DOTNET_TieredPGO=0
 
 fuzz() { # target seconds
   local t=$1 secs=$2 dir="$out/findings/$1"
-  rm -rf "$dir"
+  rm -rf "$dir"; mkdir -p "$out/findings"
   afl-fuzz -V "$secs" -m none -t 10000 -i "$out/corpus/$t" -o "$dir" -- dotnet "$out/bin/Nvsdk.Fuzz.dll" "$t" >"$dir.log" 2>&1 || true
   local stats="$dir/default/fuzzer_stats"
   if [ ! -f "$stats" ]; then

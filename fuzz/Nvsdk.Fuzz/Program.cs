@@ -5,7 +5,8 @@ namespace Nvsdk.Fuzz;
 
 /// <summary>
 /// <c>Nvsdk.Fuzz TARGET</c> runs under afl-fuzz (SharpFuzz's out-of-process loop); <c>Nvsdk.Fuzz TARGET FILE…</c>
-/// runs the inputs once each (replaying a crash, or the CI smoke over a corpus). The invariant checked for
+/// runs the inputs once each, from the uninstrumented build (replaying a crash: instrumented code needs afl's
+/// coverage map, which only the fuzzer's loop sets up). The invariant checked for
 /// every input: the reader either succeeds or throws one of nvsdk's own errors (anything else is a crash),
 /// nothing is written outside the staging folder, and memory stays bounded (the fuzz script caps the GC heap).
 /// </summary>

@@ -70,7 +70,7 @@ public static class ArchiveUnpacker
     /// Every way reading a damaged or hostile archive can fail, as one "&lt;archive&gt;: &lt;member&gt;: &lt;reason&gt;"
     /// error; null for errors that already say so, cancellation, and bugs (which must stay visible as bugs).
     /// </summary>
-    private static NvsdkException? Failure(Exception e, string archive, SafeTreeWriter writer)
+    internal static NvsdkException? Failure(Exception e, string archive, SafeTreeWriter writer)
     {
         var member = writer.CurrentEntry ?? "(before the first member)";
         return e switch
