@@ -24,6 +24,12 @@ public static class RedistribManifest
 
     public static (string Product, string Release, IReadOnlyList<RedistribPackage> Packages) Parse(string source, ReadOnlyMemory<byte> utf8, Func<string, bool>? wanted = null)
     {
+        // JsonDocument checks the UTF-8 of a string only when it is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{source}: not a redistrib manifest: not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

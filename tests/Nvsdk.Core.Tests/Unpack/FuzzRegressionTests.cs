@@ -38,4 +38,12 @@ public sealed class FuzzRegressionTests : IDisposable
         Assert.True(e is null or NvsdkException, $"{name}: {e}");
         Assert.Equal(["tree"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task RedistribManifest_FuzzerFoundInvalidUtf8_InvalidInput()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "redistrib-1.json"));
+        var e = Assert.Throws<NvsdkException>(() => Core.Update.RedistribManifest.Parse("redistrib-1.json", bytes));
+        Assert.Equal(ErrorCode.InvalidInput, e.Code);
+    }
 }
