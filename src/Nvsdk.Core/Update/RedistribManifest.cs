@@ -42,23 +42,35 @@ public static class RedistribManifest
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw Bad(source, "(root)", $"is {root.ValueKind}, not an object");
+                return Walk(source, document.RootElement, wanted);
             }
-
-            string Top(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad(source, key, "missing");
-            var product = Top("release_product");
-            var release = Top("release_label");
-            var packages = new List<RedistribPackage>();
-            foreach (var package in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && (wanted is null || wanted(p.Name))))
+            catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
             {
-                packages.AddRange(ReadPackage(source, package.Name, package.Value));
+                // JsonDocument decodes \u escapes only when a string is read; a lone surrogate fails there.
+                throw Bad(source, "(a string)", "holds an escape that is not valid Unicode (a lone surrogate)");
             }
-
-            return (product, release, packages);
         }
+    }
+
+    private static (string Product, string Release, IReadOnlyList<RedistribPackage> Packages) Walk(string source, JsonElement root, Func<string, bool>? wanted)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(source, "(root)", $"is {root.ValueKind}, not an object");
+        }
+
+        string Top(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad(source, key, "missing");
+        var product = Top("release_product");
+        var release = Top("release_label");
+        var packages = new List<RedistribPackage>();
+        foreach (var package in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && (wanted is null || wanted(p.Name))))
+        {
+            packages.AddRange(ReadPackage(source, package.Name, package.Value));
+        }
+
+        return (product, release, packages);
     }
 
     private static IEnumerable<RedistribPackage> ReadPackage(string source, string name, JsonElement package)

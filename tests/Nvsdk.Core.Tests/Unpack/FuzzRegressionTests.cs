@@ -39,11 +39,22 @@ public sealed class FuzzRegressionTests : IDisposable
         Assert.Equal(["tree"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }
 
-    [Fact]
-    public async Task RedistribManifest_FuzzerFoundInvalidUtf8_InvalidInput()
+    [Theory]
+    [InlineData("redistrib-1.json")] // bytes that are not UTF-8 inside a string
+    [InlineData("redistrib-2.json")] // a \u escape that is a lone surrogate
+    public async Task RedistribManifest_FuzzerFoundInput_InvalidInput(string name)
     {
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "redistrib-1.json"));
-        var e = Assert.Throws<NvsdkException>(() => Core.Update.RedistribManifest.Parse("redistrib-1.json", bytes));
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", name));
+        var e = Assert.Throws<NvsdkException>(() => Core.Update.RedistribManifest.Parse(name, bytes));
         Assert.Equal(ErrorCode.InvalidInput, e.Code);
+    }
+
+    [Fact]
+    public async Task LockFileParser_FuzzerFoundInvalidUtf8_ADiagnosticNotACrash()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "lock-1.json"));
+        var (lockFile, diagnostics) = Core.LockFile.LockFileParser.Parse("lock-1.json", bytes);
+        Assert.Null(lockFile);
+        Assert.NotEmpty(diagnostics);
     }
 }
