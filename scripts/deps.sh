@@ -33,6 +33,9 @@ if [ "$mode" = test ]; then
   # The install benchmarks (bench/, scripts/stage-bench-tools.sh): zstd, and GNU time for max RSS.
   command -v zstd >/dev/null 2>&1 || need+=(zstd)
   [ -x /usr/bin/time ] || need+=(time)
+  # afl++: the coverage-guided fuzzer driving the SharpFuzz targets (scripts/fuzz.sh).
+  command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
+  command -v zip >/dev/null 2>&1 || need+=(zip)
 fi
 
 # apt-get, waiting (up to 10 minutes) for a lock another apt or dpkg holds rather than failing at once.

@@ -31,5 +31,15 @@ read -r passed failed skipped < <(awk '
   END { print p+0, f+0, s+0 }' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # a build or runner failure counts
+# Coverage-guided fuzz smoke: each target briefly under afl-fuzz; each target is one test in the line.
+set +e
+fuzz_line=$(scripts/fuzz.sh smoke "${NVSDK_FUZZ_SECONDS:-10}" 2>&1 | tee /dev/stderr | tail -1)
+set -e
+if [[ "$fuzz_line" =~ ^fuzz\ smoke:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+  passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+else
+  failed=$((failed + 1)) # the fuzz smoke could not run (afl++ missing, build failure): that fails CI
+fi
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

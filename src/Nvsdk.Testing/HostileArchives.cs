@@ -157,6 +157,166 @@ public static class HostileArchives
     public static string ZipSymlinkEscape(string dir) =>
         Zip(dir, "zip-symlink", zip => ZipMember(zip, $"{Top}/lib/x", "../../../../etc", 0xA000 | 0x1FF));
 
+    /// <summary>
+    /// Two archives that each pass every unpack check but together write into an older generation once merged
+    /// (issue 14). The first ships <c>targets/x86_64-linux/lib/a/L -> ../../../current</c> (inside its own tree:
+    /// <c>targets/current</c>; in the generation, moved to <c>lib64/a/L</c>, it names <c>generations/current</c>)
+    /// and <c>share/doc/zzz -> ../../lib64/a/L/lib64</c> (dangling, inside). The second is only a top-level
+    /// <c>evil.so</c>, which the generation puts at <c>share/doc/zzz/evil.so</c>: through both links, into the
+    /// live generation's lib64. Install them as components named "a" and "zzz".
+    /// </summary>
+    public static (string First, string Second) GenerationLinkHop(string dir) =>
+        (TarGz(dir, "hop-a", tar =>
+        {
+            Folder(tar, $"{Top}/targets/x86_64-linux/lib/a/");
+            Symlink(tar, $"{Top}/targets/x86_64-linux/lib/a/L", "../../../current");
+            Folder(tar, $"{Top}/share/doc/");
+            Symlink(tar, $"{Top}/share/doc/zzz", "../../lib64/a/L/lib64");
+        }),
+        TarGz(dir, "hop-zzz", header: false, tar =>
+        {
+            Folder(tar, $"{Top}/");
+            File(tar, $"{Top}/evil.so", "planted\n");
+        }));
+
+    /// <summary>
+    /// A tar.gz whose second member is a GNU long-name header (<c>L</c>) announcing <paramref name="nameBytes"/>
+    /// bytes (256 MiB by default), followed by only a little of that name: the header alone must be refused,
+    /// before a reader allocates the name. Nothing of that size is built.
+    /// </summary>
+    public static string GnuLongNameBomb(string dir, long nameBytes = 256L << 20) =>
+        RawTarGz(dir, "gnu-long-name", tar =>
+        {
+            tar.Write(RawHeader(Encoding.ASCII.GetBytes("././@LongLink"), 'L', nameBytes));
+            tar.Write(Enumerable.Repeat((byte)'a', 64 << 10).ToArray());
+        });
+
+    /// <summary>A ustar member whose name holds the byte 0xFF, which is not UTF-8: <c>evil-1.0/bad\xFFname</c>.</summary>
+    public static string InvalidUtf8Name(string dir) =>
+        RawTarGz(dir, "invalid-utf8", tar =>
+        {
+            var name = Encoding.ASCII.GetBytes($"{Top}/bad_name");
+            name[^5] = 0xFF;
+            RawFile(tar, name);
+        });
+
+    /// <summary><c>evil-1.0/a -> b</c> and <c>evil-1.0/b -> a</c>: a loop, not a way out.</summary>
+    public static string SymlinkLoop(string dir) =>
+        TarGz(dir, "symlink-loop", tar =>
+        {
+            Symlink(tar, $"{Top}/a", "b");
+            Symlink(tar, $"{Top}/b", "a");
+        });
+
+    /// <summary>A ustar member whose name carries a newline: <c>evil-1.0/x\ny</c> (a PAX record would hide it less well).</summary>
+    public static string NewlineInName(string dir) =>
+        RawTarGz(dir, "newline-name", tar => RawFile(tar, Encoding.ASCII.GetBytes($"{Top}/x\ny")));
+
+    /// <summary>A regular file of six bytes under a raw ustar header.</summary>
+    private static void RawFile(Stream tar, byte[] name)
+    {
+        tar.Write(RawHeader(name, '0', 6));
+        tar.Write(Encoding.ASCII.GetBytes("bytes\n").Concat(new byte[506]).ToArray());
+    }
+
+    /// <summary>A member whose single name part is <paramref name="partLength"/> bytes long (NAME_MAX is 255).</summary>
+    public static string LongNamePart(string dir, int partLength = 256) =>
+        TarGz(dir, "long-part", tar => File(tar, $"{Top}/{new string('p', partLength)}", "x\n"));
+
+    /// <summary>
+    /// A wheel whose member <c>evil-1.0/hello</c> holds "world" (stored, 5 bytes) while its local and central
+    /// headers carry the CRC-32 of "hello": the data is not what the directory vouches for.
+    /// </summary>
+    public static string ZipBadCrc(string dir)
+    {
+        var path = Zip(dir, "zip-bad-crc", zip =>
+        {
+            var entry = zip.CreateEntry($"{Top}/hello", CompressionLevel.NoCompression);
+            entry.ExternalAttributes = (0x8000 | 0x1A4) << 16;
+            using var stream = entry.Open();
+            stream.Write("world"u8);
+        });
+        PatchZip(path, $"{Top}/hello", crc: System.IO.Hashing.Crc32.HashToUInt32("hello"u8), size: null);
+        return path;
+    }
+
+    /// <summary>
+    /// A wheel symlink <c>evil-1.0/lib/x</c> whose central directory says its target is
+    /// <paramref name="targetBytes"/> long (1 GiB by default); the data is short, nothing that size exists.
+    /// </summary>
+    public static string ZipHugeLinkTarget(string dir, uint targetBytes = 1u << 30)
+    {
+        var path = Zip(dir, "zip-huge-link", zip => ZipMember(zip, $"{Top}/lib/x", "target", 0xA000 | 0x1FF));
+        PatchZip(path, $"{Top}/lib/x", crc: null, size: targetBytes);
+        return path;
+    }
+
+    /// <summary>Rewrites the CRC-32 and/or uncompressed size of one member in its local and central headers.</summary>
+    private static void PatchZip(string path, string member, uint? crc, uint? size)
+    {
+        var bytes = System.IO.File.ReadAllBytes(path);
+        var name = Encoding.UTF8.GetBytes(member);
+        for (var i = 0; i + 46 < bytes.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(bytes, i);
+            var (crcAt, sizeAt, nameLengthAt, nameAt) = signature switch
+            {
+                0x04034b50 => (14, 22, 26, 30), // local file header
+                0x02014b50 => (16, 24, 28, 46), // central directory header
+                _ => (-1, -1, -1, -1),
+            };
+            if (crcAt < 0 || BitConverter.ToUInt16(bytes, i + nameLengthAt) != name.Length || !bytes.AsSpan(i + nameAt, name.Length).SequenceEqual(name))
+            {
+                continue;
+            }
+
+            if (crc is { } c)
+            {
+                BitConverter.TryWriteBytes(bytes.AsSpan(i + crcAt, 4), c);
+            }
+
+            if (size is { } s)
+            {
+                BitConverter.TryWriteBytes(bytes.AsSpan(i + sizeAt, 4), s);
+            }
+        }
+
+        System.IO.File.WriteAllBytes(path, bytes);
+    }
+
+    private static string RawTarGz(string dir, string name, Action<Stream> members)
+    {
+        Directory.CreateDirectory(dir);
+        var path = System.IO.Path.Combine(dir, name + ".tar.gz");
+        using (var file = System.IO.File.Create(path))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            Folder(tar, $"{Top}/");
+            members(gz); // TarWriter writes each entry at once, so raw blocks fall between its entries
+        }
+
+        return path;
+    }
+
+    /// <summary>A 512-byte ustar header built byte by byte, for names and sizes TarWriter will not write.</summary>
+    private static byte[] RawHeader(byte[] name, char type, long size)
+    {
+        var header = new byte[512];
+        name.AsSpan(0, Math.Min(100, name.Length)).CopyTo(header);
+        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 108);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 116);
+        Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
+        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 136);
+        header[156] = (byte)type;
+        Encoding.ASCII.GetBytes("ustar\0" + "00").CopyTo(header, 257);
+        "        "u8.CopyTo(header.AsSpan(148));
+        var sum = header.Sum(b => (int)b);
+        Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        return header;
+    }
+
     private static string TarGz(string dir, string name, Action<TarWriter> attack) => TarGz(dir, name, header: true, attack);
 
     private static string TarGz(string dir, string name, bool header, Action<TarWriter> attack)

@@ -55,7 +55,7 @@ internal static class StoreCommand
         {
             var context = CliContext.From(result);
             var store = NvsdkStore.OpenReadOnly(context.StoreRoot);
-            var report = await store.VerifyAsync(cancellationToken: ct).ConfigureAwait(false);
+            var report = await Nvsdk.Core.Sdk.GenerationVerifier.VerifyStoreAsync(store, cancellationToken: ct).ConfigureAwait(false);
             if (context.Json)
             {
                 JsonOut.Write(

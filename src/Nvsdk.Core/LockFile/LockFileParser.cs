@@ -48,6 +48,15 @@ public static class LockFileParser
     public static (LockFile? LockFile, IReadOnlyList<LockDiagnostic> Diagnostics) Parse(string path, ReadOnlyMemory<byte> utf8)
     {
         var sink = new List<LockDiagnostic>();
+
+        // JsonDocument checks a string's UTF-8 (and its \u escapes) only when the string is read, and then
+        // throws InvalidOperationException: check the bytes first (the escapes are caught below).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            sink.Add(Error("json", "$", "not valid UTF-8"));
+            return (null, sink);
+        }
+
         JsonDocument document;
         try
         {
@@ -62,8 +71,16 @@ public static class LockFileParser
 
         using (document)
         {
-            var lockFile = ParseRoot(path, new JsonNode(document.RootElement, "$", sink));
-            return (sink.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : lockFile, sink);
+            try
+            {
+                var lockFile = ParseRoot(path, new JsonNode(document.RootElement, "$", sink));
+                return (sink.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : lockFile, sink);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal) || e.InnerException is System.Text.DecoderFallbackException)
+            {
+                sink.Add(Error("json", "$", "a string holds an escape that is not valid Unicode (a lone surrogate)"));
+                return (null, sink);
+            }
         }
     }
 

@@ -9,12 +9,12 @@ namespace Nvsdk.Core.Metrics;
 /// <summary>
 /// A minimal HTTP/1.1 server for the exporter over a TcpListener (no ASP.NET, AOT-safe): GET or HEAD
 /// /metrics answers the exposition, / a page linking to it, anything else 404. Connections are kept alive
-/// as Prometheus expects; a connection idle for <see cref="IdleTimeout"/> or sending an oversized or
-/// malformed head is closed, so a slow or hostile client cannot pin the exporter.
+/// as Prometheus expects; a connection that idles, trickles its head, does not read its answer, sends an
+/// oversized or malformed head, or arrives past the connection cap is closed (<see cref="MetricsServerLimits"/>),
+/// so a slow or hostile client cannot pin the exporter.
 /// </summary>
 public sealed class MetricsHttpServer : IDisposable
 {
-    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(90);
     private const int MaxHead = 8 * 1024;
 
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
@@ -23,19 +23,22 @@ public sealed class MetricsHttpServer : IDisposable
     private readonly TcpListener listener;
     private readonly Func<string> metrics;
     private readonly Action<string> log;
+    private readonly MetricsServerLimits limits;
+    private int open;
 
-    private MetricsHttpServer(TcpListener listener, Func<string> metrics, Action<string> log)
+    private MetricsHttpServer(TcpListener listener, Func<string> metrics, Action<string> log, MetricsServerLimits limits)
     {
         this.listener = listener;
         this.metrics = metrics;
         this.log = log;
+        this.limits = limits;
     }
 
     /// <summary>Where it really listens (the kernel's port when 0 was asked for).</summary>
     public ListenAddress Endpoint => listener.LocalEndpoint is IPEndPoint ep ? new ListenAddress(ep.Address, ep.Port) : default;
 
     /// <summary>Binds now, so a port in use is one clear error before anything else starts.</summary>
-    public static MetricsHttpServer Start(ListenAddress address, Func<string> metrics, Action<string> log)
+    public static MetricsHttpServer Start(ListenAddress address, Func<string> metrics, Action<string> log, MetricsServerLimits? limits = null)
     {
         var listener = new TcpListener(address.Address, address.Port);
         try
@@ -55,7 +58,7 @@ public sealed class MetricsHttpServer : IDisposable
             throw new NvsdkException(ErrorCode.InvalidInput, $"cannot listen on {address}: {why}", e) { Hint = hint };
         }
 
-        return new MetricsHttpServer(listener, metrics, log);
+        return new MetricsHttpServer(listener, metrics, log, limits ?? new MetricsServerLimits());
     }
 
     /// <summary>Accepts connections until <paramref name="cancellationToken"/> fires, then closes them all.</summary>
@@ -69,11 +72,19 @@ public sealed class MetricsHttpServer : IDisposable
             {
                 var socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
                 var id = next++;
+                var admitted = Interlocked.Increment(ref open) <= limits.MaxConnections;
                 connections[id] = Task.Run(
                     async () =>
                     {
-                        await ServeAsync(socket, cancellationToken).ConfigureAwait(false);
-                        connections.TryRemove(id, out _);
+                        try
+                        {
+                            await (admitted ? ServeAsync(socket, cancellationToken) : RefuseAsync(socket, cancellationToken)).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref open);
+                            connections.TryRemove(id, out _);
+                        }
                     },
                     CancellationToken.None);
             }
@@ -90,6 +101,26 @@ public sealed class MetricsHttpServer : IDisposable
 
     public void Dispose() => listener.Dispose();
 
+    /// <summary>Past the connection cap: one short 503 (bounded by the write timeout), then close.</summary>
+    private async Task RefuseAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        using (socket)
+        {
+            var stream = new NetworkStream(socket, ownsSocket: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                try
+                {
+                    await WriteAsync(stream, 503, "Service Unavailable", "text/plain; charset=utf-8", "too many connections\n", head: false, keepAlive: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
+                {
+                    // The client is gone or will not read: either way it is closed now.
+                }
+            }
+        }
+    }
+
     private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
     {
         using (socket)
@@ -105,7 +136,7 @@ public sealed class MetricsHttpServer : IDisposable
                     while (true)
                     {
                         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                        idle.CancelAfter(IdleTimeout);
+                        idle.CancelAfter(filled > 0 ? limits.HeadTimeout : limits.IdleTimeout);
                         int end;
                         while ((end = buffer.AsSpan(0, filled).IndexOf(HeadEnd)) < 0)
                         {
@@ -120,6 +151,11 @@ public sealed class MetricsHttpServer : IDisposable
                             if (n == 0)
                             {
                                 return;
+                            }
+
+                            if (filled == 0)
+                            {
+                                idle.CancelAfter(limits.HeadTimeout); // a head has begun: it must arrive whole, soon
                             }
 
                             filled += n;
@@ -211,8 +247,12 @@ public sealed class MetricsHttpServer : IDisposable
         return request.KeepAlive;
     }
 
-    private static async Task WriteAsync(NetworkStream stream, int status, string reason, string contentType, string body, bool head, bool keepAlive, CancellationToken cancellationToken, string extraHeaders = "")
+    /// <summary>Writes one answer; a client that does not read it within the write timeout is dropped.</summary>
+    private async Task WriteAsync(NetworkStream stream, int status, string reason, string contentType, string body, bool head, bool keepAlive, CancellationToken stopping, string extraHeaders = "")
     {
+        using var write = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        write.CancelAfter(limits.WriteTimeout);
+        var cancellationToken = write.Token;
         var bytes = Encoding.UTF8.GetBytes(body);
         var headers = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {bytes.Length}\r\nConnection: {(keepAlive ? "keep-alive" : "close")}\r\n{extraHeaders}\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(headers), cancellationToken).ConfigureAwait(false);

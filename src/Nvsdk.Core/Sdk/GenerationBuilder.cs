@@ -10,6 +10,10 @@ namespace Nvsdk.Core.Sdk;
 /// store is on another file system). Not a symlink farm: nvcc finds nvvm/, crt/ and nvcc.profile relative to
 /// its real path, so a symlinked nvcc would look in its component's own folder and miss the merged tree.
 /// Two components shipping one path with different bytes is an error naming both.
+/// Component trees are checked one by one when unpacked, but their links meet only here: building never
+/// follows a link it did not make (every folder on the way is checked with lstat, and nothing is written
+/// under a component's link), and when all are placed each link must resolve, through every other link,
+/// inside the generation — so one component's link cannot carry another's file into an older generation.
 /// </summary>
 internal sealed class GenerationBuilder(string staging, SystemId system)
 {
@@ -33,20 +37,20 @@ internal sealed class GenerationBuilder(string staging, SystemId system)
             if (isDir)
             {
                 Place(component, info.FullName, target, TreeItemKind.Directory);
-                Directory.CreateDirectory(Path.Combine(staging, target));
+                EnsureRealDirectory(component, target);
             }
             else if (isLink)
             {
                 var linkTarget = RemapLink(rel, info.LinkTarget!, component, target);
                 if (Place(component, info.FullName, target, TreeItemKind.Symlink, linkTarget))
                 {
-                    EnsureParent(target);
+                    EnsureParent(component, target);
                     File.CreateSymbolicLink(Path.Combine(staging, target), linkTarget);
                 }
             }
             else if (Place(component, info.FullName, target, TreeItemKind.File))
             {
-                EnsureParent(target);
+                EnsureParent(component, target);
                 Link(info.FullName, Path.Combine(staging, target));
             }
         }
@@ -80,6 +84,36 @@ internal sealed class GenerationBuilder(string staging, SystemId system)
         {
             AddDevLinks(stubs);
         }
+
+        CheckLinksStayInside();
+    }
+
+    /// <summary>
+    /// Every link of the finished tree (components' and ours; images/ point into the store on purpose) must
+    /// resolve inside the generation, following the other links the way the kernel would: a link that is
+    /// harmless in its own component can climb out once it is moved, or once another component's link
+    /// sits on its path.
+    /// </summary>
+    private void CheckLinksStayInside()
+    {
+        var links = TreeWalker.Walk(staging)
+            .Where(i => i.LinkTarget is not null)
+            .Select(i => (Path: Path.GetRelativePath(staging, i.FullName), Target: i.LinkTarget!))
+            .Where(l => !l.Path.StartsWith("images/", StringComparison.Ordinal))
+            .ToDictionary(l => l.Path, l => l.Target, StringComparer.Ordinal);
+        foreach (var (path, target) in links.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            if (target.StartsWith('/') || ArchivePath.Escapes(path, target, links))
+            {
+                throw Refuse(path, $"its link to '{target}' leads outside the generation once the components are merged");
+            }
+        }
+    }
+
+    private NvsdkException Refuse(string target, string reason)
+    {
+        var who = placed.TryGetValue(target, out var item) ? item.Component : "nvsdk";
+        return new NvsdkException(ErrorCode.InvalidInput, $"building the generation: {who}: refusing '{target}': {reason}");
     }
 
     /// <summary>Wheels ship only libnccl.so.2: add libnccl.so → libnccl.so.2 so -lnccl links.</summary>
@@ -193,13 +227,48 @@ internal sealed class GenerationBuilder(string staging, SystemId system)
         return Path.GetRelativePath("/r/" + fromDir, "/r/" + mapped);
     }
 
-    private void EnsureParent(string target)
+    /// <summary>
+    /// Creates the folders above <paramref name="target"/> one by one, refusing any that is a link or a file:
+    /// the generation is only ever written through folders it made itself.
+    /// </summary>
+    private void EnsureParent(string component, string target)
     {
-        var parent = ArchivePath.Parent(target);
-        if (parent.Length > 0)
+        foreach (var ancestor in ArchivePath.Ancestors(target))
         {
-            Directory.CreateDirectory(Path.Combine(staging, parent));
+            MakeRealDirectory(component, target, ancestor);
         }
+    }
+
+    private void EnsureRealDirectory(string component, string target)
+    {
+        EnsureParent(component, target);
+        MakeRealDirectory(component, target, target);
+    }
+
+    private void MakeRealDirectory(string component, string target, string folder)
+    {
+        var full = Path.Combine(staging, folder);
+        var info = new DirectoryInfo(full); // lstat: LinkTarget is set for a link, whatever it points at
+        if (info.LinkTarget is not null)
+        {
+            var owner = placed.TryGetValue(folder, out var item) ? item.Component : "nvsdk";
+            throw new NvsdkException(
+                ErrorCode.InvalidInput,
+                $"building the generation: {component}: refusing '{target}': it would be written through the symlink '{folder}' placed by {owner}");
+        }
+
+        if (info.Exists)
+        {
+            return;
+        }
+
+        if (File.Exists(full))
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"building the generation: {component}: refusing '{target}': '{folder}' is a file, not a folder");
+        }
+
+        Directory.CreateDirectory(full); // its parent was just checked to be a real folder
+        placed.TryAdd(folder, (component, full, TreeItemKind.Directory)); // a link placed here later is a clash
     }
 
     private void Link(string source, string destination)

@@ -29,6 +29,8 @@ public sealed record GenerationRecord
 
     /// <summary>The CUDAARCHS its env script and modulefiles export ("90"), when the host's GPUs were known.</summary>
     public string? CudaArchitectures { get; init; }
+    /// <summary>The tree's <see cref="GenerationShape"/> when built; null for generations built before it was recorded.</summary>
+    public string? Shape { get; init; }
 }
 
 /// <summary>One licence of a generation: its components, its texts (path in the tree → sha256) and its acceptance.</summary>

@@ -203,6 +203,7 @@ public static class SdkInstaller
                 record = GenerationProvenance.Write(staging, record, lockFile, trees, inputs);
                 GeneratedFiles.Write(staging, final, record, inputs.Targets);
                 NvsdkStore.SyncAndSeal(staging);
+                record = record with { Shape = GenerationShape.Of(staging, cancellationToken) };
                 Directory.Move(staging, final);
                 generations.WriteRecord(record);
             }

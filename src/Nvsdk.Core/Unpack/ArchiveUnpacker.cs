@@ -49,14 +49,9 @@ public static class ArchiveUnpacker
                     throw new UsageException($"{name}: {format.ToLockName()} artifacts are not unpacked by this version of nvsdk");
             }
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (Failure(e, name, writer) is { } failure)
         {
-            // GZipStream stops quietly at a cut input; the tar reader then finds a member cut short.
-            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive ends early (a truncated download or a damaged file)", e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive is corrupt ({e.Message})", e);
+            throw failure;
         }
 
         return writer.Complete();
@@ -88,13 +83,9 @@ public static class ArchiveUnpacker
         {
             await UnpackTarAsync(compressed, name, format, writer, LayoutRule.For(format), cancellationToken).ConfigureAwait(false);
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (Failure(e, name, writer) is { } failure)
         {
-            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive ends early (a truncated download or a damaged file)", e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new NvsdkException(ErrorCode.InvalidInput, $"{name}: the archive is corrupt ({e.Message})", e);
+            throw failure;
         }
 
         return writer.Complete();
@@ -112,6 +103,28 @@ public static class ArchiveUnpacker
                 await TarUnpacker.UnpackAsync(ahead, writer, layout, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Every way reading a damaged or hostile archive can fail, as one "&lt;archive&gt;: &lt;member&gt;: &lt;reason&gt;"
+    /// error; null for errors that already say so, cancellation, and bugs (which must stay visible as bugs).
+    /// </summary>
+    internal static NvsdkException? Failure(Exception e, string archive, SafeTreeWriter writer)
+    {
+        var member = writer.CurrentEntry ?? "(before the first member)";
+        return e switch
+        {
+            UnsafeArchiveException or OperationCanceledException => null,
+            CorruptArchiveException corrupt => new UnsafeArchiveException(archive, member, corrupt.Message, e),
+            NvsdkException => null,
+            // GZipStream stops quietly at a cut input; the tar reader then finds a member cut short.
+            EndOfStreamException => new UnsafeArchiveException(archive, member, "the archive ends early (a truncated download or a damaged file)", e),
+            InvalidDataException or FormatException or OverflowException or ArgumentException or NotSupportedException =>
+                new UnsafeArchiveException(archive, member, $"the archive is corrupt ({e.Message})", e),
+            PathTooLongException => new UnsafeArchiveException(archive, member, "the path is too long for this file system", e),
+            IOException => new UnsafeArchiveException(archive, member, $"writing it failed: {e.Message}", e, ErrorCode.StoreUnavailable),
+            _ => null,
+        };
     }
 
     private static async Task UnpackMakeselfAsync(string path, string name, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)

@@ -31,7 +31,11 @@ internal static partial class MakeselfHeader
             throw Bad(path, "its header says nowhere how many lines to skip");
         }
 
-        var skip = int.Parse(skipMatch.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (!int.TryParse(skipMatch.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var skip))
+        {
+            throw Bad(path, $"its header skips {Clip(skipMatch.Groups[1].Value)} lines, more than a header can have");
+        }
+
         var offset = 0;
         for (var line = 0; line < skip; line++)
         {
@@ -45,15 +49,27 @@ internal static partial class MakeselfHeader
         }
 
         var sizes = SizesPattern().Match(text) is { Success: true } s
-            ? s.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToList()
+            ? s.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParseSize).ToList()
             : [stream.Length - offset];
-        if (sizes.Count == 0 || offset + sizes.Sum() > stream.Length)
+        var remaining = stream.Length - offset;
+        foreach (var size in sizes)
         {
-            throw Bad(path, "its payload is shorter than its header says (truncated download?)");
+            remaining -= size; // each size is at most the file's length, so this cannot overflow
+            if (remaining < 0)
+            {
+                throw Bad(path, "its payload is shorter than its header says (truncated download?)");
+            }
         }
 
-        return new MakeselfLayout(offset, sizes);
+        return sizes.Count == 0 ? throw Bad(path, "its header lists no payload sizes") : new MakeselfLayout(offset, sizes);
+
+        long ParseSize(string value) =>
+            long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size <= stream.Length
+                ? size
+                : throw Bad(path, $"its header gives a payload size of {Clip(value)} bytes, larger than the file itself");
     }
+
+    private static string Clip(string digits) => digits.Length > 24 ? digits[..24] + "…" : digits;
 
     private static NvsdkException Bad(string path, string why) => new(ErrorCode.InvalidInput, $"{Path.GetFileName(path)}: {why}");
 

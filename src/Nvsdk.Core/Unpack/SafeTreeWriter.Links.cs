@@ -13,9 +13,14 @@ internal sealed partial class SafeTreeWriter
             throw Refuse(entry, "a symlink with no name");
         }
 
-        if (target.Length == 0 || target.StartsWith('/'))
+        if (ArchivePath.NameProblem(target, isLinkTarget: true) is { } problem)
         {
-            throw Refuse(entry, $"symlink to '{target}': absolute or empty targets point outside the archive");
+            throw Refuse(entry, problem);
+        }
+
+        if (target.Length == 0 || target.StartsWith('/') || target.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Refuse(entry, $"symlink to '{ArchivePath.Display(target)}': absolute or empty targets point outside the archive");
         }
 
         EnsureParents(entry, path);

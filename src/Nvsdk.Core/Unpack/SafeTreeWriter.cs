@@ -169,8 +169,12 @@ internal sealed partial class SafeTreeWriter
         }
     }
 
+    /// <summary>The member being unpacked, for errors raised below the writer (a path too long, a damaged stream).</summary>
+    public string? CurrentEntry { get; private set; }
+
     private void Count(string entry)
     {
+        CurrentEntry = entry;
         if (++entries > limits.MaxEntries)
         {
             throw Refuse(entry, $"more than {limits.MaxEntries} entries (archive bomb?)");
@@ -217,9 +221,15 @@ internal sealed partial class SafeTreeWriter
         var realRoot = Posix.RealPath(root) ?? root;
         foreach (var (path, (archive, entry, target)) in pendingLinks.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (ArchivePath.ResolveLinkTarget(path, target, symlinks) is null || ArchivePath.Escapes(path, target, targets))
+            var escapes = ArchivePath.Escapes(path, target, targets, out var loop);
+            if (loop)
             {
-                throw new UnsafeArchiveException(archive, entry, $"symlink to '{target}' points outside the archive");
+                throw new UnsafeArchiveException(archive, entry, $"symlink to '{ArchivePath.Display(target)}' is part of a loop (more than 40 links deep)");
+            }
+
+            if (escapes || ArchivePath.ResolveLinkTarget(path, target, symlinks) is null)
+            {
+                throw new UnsafeArchiveException(archive, entry, $"symlink to '{ArchivePath.Display(target)}' points outside the archive");
             }
 
             File.CreateSymbolicLink(Full(path), target);

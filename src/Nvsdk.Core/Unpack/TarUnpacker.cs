@@ -2,12 +2,28 @@ using System.Formats.Tar;
 
 namespace Nvsdk.Core.Unpack;
 
-/// <summary>Streams tar members (from any decompressed stream) into a <see cref="SafeTreeWriter"/>.</summary>
+/// <summary>
+/// Streams tar members (from any decompressed stream) into a <see cref="SafeTreeWriter"/>. Whatever the
+/// tar reader throws at a damaged stream leaves as "&lt;archive&gt;: &lt;member&gt;: &lt;reason&gt;", for every caller
+/// (archives, binary-cache layers), never as a bare InvalidDataException.
+/// </summary>
 internal static class TarUnpacker
 {
     public static async Task UnpackAsync(Stream tar, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
     {
-        var reader = new TarReader(tar, leaveOpen: true);
+        try
+        {
+            await UnpackMembersAsync(tar, writer, layout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ArchiveUnpacker.Failure(e, writer.Archive, writer) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static async Task UnpackMembersAsync(Stream tar, SafeTreeWriter writer, LayoutRule layout, CancellationToken cancellationToken)
+    {
+        var reader = new TarReader(new TarHeaderGuard(tar, writer.Archive), leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)

@@ -37,14 +37,18 @@ internal static class ZipUnpacker
                     throw writer.Refuse(entry.FullName, "device nodes and FIFOs have no place in an SDK");
                 }
 
-                var data = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using (data.ConfigureAwait(false))
+                if (type == SymlinkType && entry.Length > ArchivePath.MaxNameBytes)
+                {
+                    throw writer.Refuse(entry.FullName, $"a symlink target of {entry.Length} bytes, over the {ArchivePath.MaxNameBytes}-byte limit");
+                }
+
+                var raw = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var data = new ZipMemberCheck(raw, entry.Length, entry.Crc32, reason => writer.Refuse(entry.FullName, reason));
+                await using (raw.ConfigureAwait(false))
                 {
                     if (type == SymlinkType)
                     {
-                        using var reader = new StreamReader(data, Encoding.UTF8);
-                        var target = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                        writer.Symlink(entry.FullName, mapped, target);
+                        writer.Symlink(entry.FullName, mapped, await ReadLinkTargetAsync(data, cancellationToken).ConfigureAwait(false));
                     }
                     else
                     {
@@ -53,5 +57,13 @@ internal static class ZipUnpacker
                 }
             }
         }
+    }
+
+    /// <summary>A symlink's target is its data, read whole (at most the name limit: checked beforehand, and by the member check).</summary>
+    private static async Task<string> ReadLinkTargetAsync(Stream data, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        await data.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(buffer.ToArray()); // bytes that are not UTF-8 become U+FFFD, which the writer refuses
     }
 }

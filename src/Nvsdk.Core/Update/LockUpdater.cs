@@ -25,7 +25,10 @@ public static partial class LockUpdater
     public static async Task<UpdateReport> ProposeAsync(
         LockFile.LockFile lockFile, UpdateSources sources, IReadOnlyCollection<string> only, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
     {
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15) }) { Timeout = TimeSpan.FromSeconds(60) };
+        // Every body read must progress (runfiles, tars and tarballs are hashed as they stream): a stalled
+        // server ends that component's update, not the whole command.
+        var pipeline = Http.NvsdkHttp.Pipeline(new Fetch.FetchOptions { StallTimeout = Http.StallTimeoutHandler.Default }, handler);
+        using var http = new HttpClient(pipeline) { Timeout = TimeSpan.FromSeconds(60), MaxResponseContentBufferSize = 64 << 20 };
         var proposals = new List<UpdateProposal>();
         var skipped = new List<UpdateSkip>();
         var major = lockFile.CudaMajor;
@@ -71,13 +74,18 @@ public static partial class LockUpdater
             {
                 skipped.Add(new UpdateSkip(name, e.Message));
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or NvsdkException or JsonException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or TimeoutException or TaskCanceledException or NvsdkException or JsonException)
             {
-                // (A cancelled update is not a failed source: it must end the command, never write the lock.)
-                skipped.Add(new UpdateSkip(name, $"source failed: {e.Message}") { SourceFailed = true });
+                skipped.Add(new UpdateSkip(name, $"source failed: {Why(e)}") { SourceFailed = true });
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is InvalidOperationException or KeyNotFoundException or FormatException)
+            {
+                // JsonElement's getters on a value of the wrong JSON type: the source's answer, not nvsdk, is wrong.
+                skipped.Add(new UpdateSkip(name, $"source failed: its answer has an unexpected shape ({e.Message})") { SourceFailed = true });
             }
         }
 
+        // Ctrl-C or SIGTERM part-way: what was collected so far must not be written as if it were the answer.
         cancellationToken.ThrowIfCancellationRequested();
         return new UpdateReport(proposals, skipped);
     }
@@ -86,34 +94,65 @@ public static partial class LockUpdater
     {
         var redist = new Uri(sources.NvidiaBase, $"{what.Product}/redist/");
         var index = await GetStringAsync(http, redist, ct).ConfigureAwait(false);
-        var newest = ManifestLinks().Matches(index)
+        var manifests = ManifestLinks().Matches(index)
             .Select(m => (File: m.Groups[0].Value, Version: m.Groups[1].Value))
             .Distinct()
             .OrderByDescending(v => Version.TryParse(v.Version, out var parsed) ? parsed : new Version(0, 0))
-            .FirstOrDefault();
-        if (newest.File is null)
+            .ToList();
+        if (manifests.Count == 0)
         {
             throw new NvsdkException(ErrorCode.InvalidInput, $"{redist}: no redistrib_<version>.json listed");
         }
 
-        var manifestUrl = new Uri(redist, newest.File);
+        // The newest manifest that is readable, lists both systems and has a build for the lock's CUDA major;
+        // each newer one passed over is named, with why, in the proposal's notes.
+        var passedOver = new List<string>();
+        foreach (var manifest in manifests)
+        {
+            var manifestUrl = new Uri(redist, manifest.File);
+            IReadOnlyList<RedistribPackage> packages;
+            try
+            {
+                packages = await RedistribPackagesAsync(http, manifestUrl, redist, what.Package, major, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is NvsdkException or HttpRequestException or TimeoutException)
+            {
+                passedOver.Add($"{manifest.File} passed over: {Why(e)}");
+                continue;
+            }
+
+            var version = packages[0].Version;
+            if (!IsNewer(version, component.Version))
+            {
+                return null;
+            }
+
+            var artifacts = packages.Select(p => new ProposedArtifact(p.System, p.FileName, ManifestPath.Resolve(redist, p.RelativePath, manifestUrl.ToString()), p.Sha256, p.Size, OldSize(component, p.System))).ToList();
+            return new UpdateProposal(component.Id.Name, component.Version, version, manifestUrl.ToString(), artifacts) { Notes = passedOver };
+        }
+
+        throw new NvsdkException(ErrorCode.InvalidInput, $"{redist}: no manifest fits: {string.Join("; ", passedOver)}");
+    }
+
+    /// <summary>One manifest's builds of <paramref name="package"/> for CUDA <paramref name="major"/>, one per system, or why not.</summary>
+    private static async Task<IReadOnlyList<RedistribPackage>> RedistribPackagesAsync(HttpClient http, Uri manifestUrl, Uri redist, string package, int major, CancellationToken ct)
+    {
         var bytes = await http.GetByteArrayAsync(manifestUrl, ct).ConfigureAwait(false);
-        var packages = RedistribManifest.Parse(manifestUrl.ToString(), bytes).Packages
-            .Where(p => p.Name == what.Package && p.CudaMajor == major)
+        var packages = RedistribManifest.Parse(manifestUrl.ToString(), bytes, name => name == package).Packages
+            .Where(p => p.Name == package && p.CudaMajor == major)
             .ToList();
-        var version = packages.FirstOrDefault()?.Version ?? throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: no {what.Package} build for CUDA {major}");
+        var version = packages.FirstOrDefault()?.Version ?? throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: no {package} build for CUDA {major}");
         foreach (var system in SystemId.All.Where(s => packages.All(p => p.System != s)))
         {
-            throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: {what.Package} {version} has no {system.NvidiaPlatform} archive for CUDA {major}");
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{manifestUrl}: {package} {version} has no {system.NvidiaPlatform} archive for CUDA {major}");
         }
 
-        if (!IsNewer(version, component.Version))
+        foreach (var p in packages)
         {
-            return null;
+            ManifestPath.Resolve(redist, p.RelativePath, manifestUrl.ToString());
         }
 
-        var artifacts = packages.Select(p => new ProposedArtifact(p.System, p.FileName, new Uri(redist, p.RelativePath), p.Sha256, p.Size, OldSize(component, p.System))).ToList();
-        return new UpdateProposal(component.Id.Name, component.Version, version, manifestUrl.ToString(), artifacts);
+        return packages;
     }
 
     private static async Task<UpdateProposal?> NcclAsync(HttpClient http, UpdateSources sources, Component component, int major, CancellationToken ct)
@@ -185,6 +224,20 @@ public static partial class LockUpdater
         }
 
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The message that says what happened: a stall inside HttpClient's "error while copying content" wrapper.</summary>
+    private static string Why(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException)
+            {
+                return inner.Message;
+            }
+        }
+
+        return e.Message;
     }
 
     private static long? OldSize(Component component, SystemId system) => component.ArtifactsFor(system).FirstOrDefault()?.Size;

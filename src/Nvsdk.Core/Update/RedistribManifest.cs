@@ -9,7 +9,10 @@ namespace Nvsdk.Core.Update;
 /// Reads NVIDIA's redistrib_&lt;version&gt;.json (CUDA, cuDNN, cuTENSOR…): per package a name, version, licence
 /// and, per platform (linux-x86_64, linux-sbsa), relative_path / sha256 / size — nested one level deeper by
 /// "cuda12"/"cuda13" when the package lists cuda_variant. Windows and other platforms are ignored. Walked by
-/// hand over a JsonDocument (AOT-safe); a malformed entry is an error naming the package and the field.
+/// hand over a JsonDocument (AOT-safe); every value's JSON type is checked before it is read, so a malformed
+/// entry (a platform as a string, a variant as [], the root as null) is an error naming the package and the
+/// field, never a crash. relative_path must stay in the manifest's folder (<see cref="ManifestPath"/>).
+/// Packages the caller's filter rejects are not read at all, so a broken one cannot hide the others.
 /// </summary>
 public static class RedistribManifest
 {
@@ -19,8 +22,14 @@ public static class RedistribManifest
         ("linux-sbsa", SystemId.Aarch64Linux),
     ];
 
-    public static (string Product, string Release, IReadOnlyList<RedistribPackage> Packages) Parse(string source, ReadOnlyMemory<byte> utf8)
+    public static (string Product, string Release, IReadOnlyList<RedistribPackage> Packages) Parse(string source, ReadOnlyMemory<byte> utf8, Func<string, bool>? wanted = null)
     {
+        // JsonDocument checks the UTF-8 of a string only when it is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw new NvsdkException(ErrorCode.InvalidInput, $"{source}: not a redistrib manifest: not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -33,18 +42,35 @@ public static class RedistribManifest
 
         using (document)
         {
-            var root = document.RootElement;
-            string Top(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad(source, key, "missing");
-            var product = Top("release_product");
-            var release = Top("release_label");
-            var packages = new List<RedistribPackage>();
-            foreach (var package in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
+            try
             {
-                packages.AddRange(ReadPackage(source, package.Name, package.Value));
+                return Walk(source, document.RootElement, wanted);
             }
-
-            return (product, release, packages);
+            catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
+            {
+                // JsonDocument decodes \u escapes only when a string is read; a lone surrogate fails there.
+                throw Bad(source, "(a string)", "holds an escape that is not valid Unicode (a lone surrogate)");
+            }
         }
+    }
+
+    private static (string Product, string Release, IReadOnlyList<RedistribPackage> Packages) Walk(string source, JsonElement root, Func<string, bool>? wanted)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(source, "(root)", $"is {root.ValueKind}, not an object");
+        }
+
+        string Top(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad(source, key, "missing");
+        var product = Top("release_product");
+        var release = Top("release_label");
+        var packages = new List<RedistribPackage>();
+        foreach (var package in root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && (wanted is null || wanted(p.Name))))
+        {
+            packages.AddRange(ReadPackage(source, package.Name, package.Value));
+        }
+
+        return (product, release, packages);
     }
 
     private static IEnumerable<RedistribPackage> ReadPackage(string source, string name, JsonElement package)
@@ -56,6 +82,11 @@ public static class RedistribManifest
             if (!package.TryGetProperty(platform, out var entry))
             {
                 continue;
+            }
+
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad(source, $"{name}.{platform}", $"is {entry.ValueKind}, not an object");
             }
 
             if (entry.TryGetProperty("relative_path", out _))
@@ -74,7 +105,17 @@ public static class RedistribManifest
 
     private static RedistribPackage Artifact(string source, string where, string name, string version, string license, SystemId system, int? major, JsonElement entry)
     {
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(source, where, $"is {entry.ValueKind}, not an object");
+        }
+
         var path = Text(source, where, entry, "relative_path");
+        if (ManifestPath.Problem(path) is { } pathProblem)
+        {
+            throw Bad(source, $"{where}.relative_path", pathProblem);
+        }
+
         var digestText = Text(source, where, entry, "sha256");
         if (!Sha256Digest.TryParse(digestText, out var digest) || digestText.Length != 64)
         {

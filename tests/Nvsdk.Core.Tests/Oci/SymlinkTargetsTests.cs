@@ -15,7 +15,10 @@ public sealed class SymlinkTargetsTests
     [InlineData("a/x", "/../../etc/./passwd", "../etc/passwd")]
     [InlineData("a/x", "/usr//lib/../bin/", "../usr/bin")]
     [InlineData("a/x", "../relative/kept", "../relative/kept")]
-    [InlineData("a/x", "../../../climbs/out", "../../../climbs/out")]
+    [InlineData("a/x", "../../../climbs/out", "../climbs/out")] // clamped at the root, as the container sees it
+    [InlineData("usr/share/x", "../../../../etc/passwd", "../../etc/passwd")]
+    [InlineData("a/b/x", "../../..", "../..")]
+    [InlineData("a/b/x", "../../c", "../../c")] // reaches the root, no further: kept
     public void Rebase_ReturnsTheTargetInsideTheTree(string link, string target, string expected) =>
         Assert.Equal(expected, SymlinkTargets.Rebase(link, target));
 }

@@ -144,8 +144,9 @@ public sealed class ArchiveUnpackerTests(UnpackFixtureArtifacts fixtures) : ICla
         var bytes = await File.ReadAllBytesAsync(source.Path);
         await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
         Assert.True(ArtifactFormatNames.TryParse(source.Format, out var format));
-        var e = await Assert.ThrowsAnyAsync<NvsdkException>(() => ArchiveUnpacker.UnpackAsync(cut, format, temp.Combine("dest")));
+        var e = await Assert.ThrowsAsync<UnsafeArchiveException>(() => ArchiveUnpacker.UnpackAsync(cut, format, temp.Combine("dest")));
         Assert.Equal(ErrorCode.InvalidInput, e.Code);
+        Assert.Equal(source.FileName, e.Archive); // a cut tar.xz names its archive and the member it was in
     }
 
     [Fact]

@@ -56,10 +56,47 @@ public class RedistribManifestTests
     [InlineData("{\"release_label\": \"1\"}", "release_product")]
     [InlineData("{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": \"1\", \"linux-x86_64\": {\"relative_path\": \"x/a.tar.xz\", \"sha256\": \"abc\", \"size\": \"1\"}}}", "x.linux-x86_64.sha256")]
     [InlineData("{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": \"1\", \"linux-sbsa\": {\"relative_path\": \"x/a.tar.xz\", \"sha256\": \"" + "0000000000000000000000000000000000000000000000000000000000000000" + "\", \"size\": \"big\"}}}", "x.linux-sbsa.size")]
+    [InlineData("null", "(root)")]
+    [InlineData("[]", "(root)")]
+    [InlineData("{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": \"1\", \"linux-x86_64\": \"a string\"}}", "x.linux-x86_64")]
+    [InlineData("{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": \"1\", \"linux-x86_64\": {\"cuda13\": []}}}", "x.linux-x86_64.cuda13")]
+    [InlineData("{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": 7}}", "x.version")]
     public void Parse_Malformed_NamesTheField(string json, string mention)
     {
         var e = Assert.Throws<NvsdkException>(() => RedistribManifest.Parse("m.json", Encoding.UTF8.GetBytes(json)));
         Assert.Equal(ErrorCode.InvalidInput, e.Code);
         Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../../evil/x.tar.xz")]
+    [InlineData("https://evil.example/x.tar.xz")]
+    [InlineData("//evil.example/x.tar.xz")]
+    [InlineData("/abs/x.tar.xz")]
+    [InlineData("x/./y.tar.xz")]
+    [InlineData("x/%2e%2e/y.tar.xz")]
+    public void Parse_RelativePathLeavingItsFolder_Refused(string path)
+    {
+        var json = "{\"release_product\": \"cuda\", \"release_label\": \"1\", \"x\": {\"version\": \"1\", \"linux-x86_64\": {\"relative_path\": \"" + path
+            + "\", \"sha256\": \"" + new string('0', 64) + "\", \"size\": \"1\"}}}";
+        var e = Assert.Throws<NvsdkException>(() => RedistribManifest.Parse("m.json", Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("x.linux-x86_64.relative_path", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BrokenPackageNotWanted_OthersStillRead()
+    {
+        var json = "{\"release_product\": \"cudnn\", \"release_label\": \"1\", \"broken\": {\"version\": []}, \"x\": {\"version\": \"1\", \"linux-x86_64\": {\"relative_path\": \"x/a.tar.xz\", \"sha256\": \""
+            + new string('0', 64) + "\", \"size\": \"1\"}}}";
+        var packages = RedistribManifest.Parse("m.json", Encoding.UTF8.GetBytes(json), name => name == "x").Packages;
+        Assert.Equal("x", Assert.Single(packages).Name);
+    }
+
+    [Fact]
+    public void Resolve_PathInFolder_StaysOnTheManifestsHost()
+    {
+        var folder = new Uri("https://developer.download.nvidia.com/compute/cudnn/redist/");
+        Assert.Equal("https://developer.download.nvidia.com/compute/cudnn/redist/cudnn/linux-x86_64/a.tar.xz", ManifestPath.Resolve(folder, "cudnn/linux-x86_64/a.tar.xz", "m.json").ToString());
+        Assert.Throws<NvsdkException>(() => ManifestPath.Resolve(folder, "https://evil.example/x", "m.json"));
     }
 }

@@ -26,7 +26,7 @@ internal static class LayerReader
                 var tar = LayerCompressions.Decompress(verifying, compression);
                 try
                 {
-                    var reader = new TarReader(tar, leaveOpen: true);
+                    var reader = new TarReader(new Unpack.TarHeaderGuard(tar, $"layer {layer.OciDigest}"), leaveOpen: true);
                     await using (reader.ConfigureAwait(false))
                     {
                         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)

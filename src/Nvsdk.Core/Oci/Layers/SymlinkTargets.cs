@@ -5,8 +5,10 @@ namespace Nvsdk.Core.Oci.Layers;
 /// <summary>
 /// Image symlinks are written for the container's root: <c>etc/localtime -> /usr/share/zoneinfo/Etc/UTC</c>.
 /// In a tree on the host that target would leave it, so an absolute target becomes the relative one that
-/// names the same place inside the tree (<c>../usr/share/zoneinfo/Etc/UTC</c>). Relative targets are kept
-/// as they are; the tree writer refuses any that climbs out.
+/// names the same place inside the tree (<c>../usr/share/zoneinfo/Etc/UTC</c>). A relative target that climbs
+/// above the image root (<c>../../../../etc/passwd</c>, valid in Podman and umoci) is the same kind of data: in
+/// the container ".." at "/" stays at "/", so it is clamped there exactly as <c>/../etc/group</c> is, instead
+/// of aborting the export. Other relative targets are kept as they are (the tree writer still checks them).
 /// </summary>
 internal static class SymlinkTargets
 {
@@ -14,7 +16,12 @@ internal static class SymlinkTargets
     {
         if (!target.StartsWith('/'))
         {
-            return target;
+            if (!ClimbsAboveRoot(linkPath, target))
+            {
+                return target;
+            }
+
+            target = "/" + ArchivePath.Parent(linkPath) + "/" + target; // where the container resolves it from
         }
 
         // Lexically, as the kernel would at the root: ".." at "/" stays at "/".
@@ -45,5 +52,27 @@ internal static class SymlinkTargets
 
         var parts = Enumerable.Repeat("..", from.Length - common).Concat(to.Skip(common)).ToList();
         return parts.Count == 0 ? "." : string.Join('/', parts);
+    }
+
+    /// <summary>Whether a relative target, read lexically from the link's folder, goes above the root.</summary>
+    private static bool ClimbsAboveRoot(string linkPath, string target)
+    {
+        var depth = ArchivePath.Parent(linkPath).Split('/', StringSplitOptions.RemoveEmptyEntries).Length;
+        foreach (var part in target.Split('/'))
+        {
+            if (part == "..")
+            {
+                if (--depth < 0)
+                {
+                    return true;
+                }
+            }
+            else if (part is not ("" or "."))
+            {
+                depth++;
+            }
+        }
+
+        return false;
     }
 }

@@ -79,7 +79,7 @@ public sealed partial class RegistryClient
         var top = await GetManifestAsync(image, image.Reference, cancellationToken).ConfigureAwait(false);
         if (OciMediaTypes.IsIndex(top.MediaType))
         {
-            var index = Deserialize(image, top.Bytes, OciJsonContext.Default.OciIndex);
+            var index = ParseIndex(image, top.Bytes);
             var wanted = platform ?? OciPlatforms.Default;
             var entry = OciPlatforms.Select(index.Manifests, wanted)
                 ?? throw new UsageException(
@@ -123,6 +123,8 @@ public sealed partial class RegistryClient
         await CopyBlobAsync(image, blob, buffer, cancellationToken).ConfigureAwait(false);
         return buffer.ToArray();
     }
+
+    internal static OciIndex ParseIndex(ImageReference image, byte[] bytes) => Deserialize(image, bytes, OciJsonContext.Default.OciIndex);
 
     internal static OciManifest ParseManifest(ImageReference image, ManifestResponse manifest)
     {

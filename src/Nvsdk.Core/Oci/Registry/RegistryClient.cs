@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Nvsdk.Core.Errors;
-using Nvsdk.Core.Fetch;
 
 namespace Nvsdk.Core.Oci.Registry;
 
@@ -33,8 +32,7 @@ public sealed partial class RegistryClient : IDisposable
             // Blob GETs redirect to object storage; the handler drops our Authorization header on redirects.
             AllowAutoRedirect = true,
         };
-        http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
+        http = new HttpClient(Http.NvsdkHttp.Pipeline(this.options.Fetch, handler)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public RegistryClientOptions Options => options;
@@ -51,9 +49,11 @@ public sealed partial class RegistryClient : IDisposable
     internal Uri RepositoryUri(ImageReference image, string path) => new(ApiBase(image), $"{image.Repository}/{path}");
 
     /// <summary>
-    /// Sends a request built by <paramref name="build"/> (called again for each attempt, since a request can
-    /// be sent once), authenticating on a 401 and retrying 5xx/429/network failures with back-off.
-    /// Non-success answers other than those come back to the caller, which knows what a 404 means.
+    /// Sends a request built by <paramref name="build"/> (called again after a 401, since a request can be
+    /// sent once), authenticating on a 401. Retries are the pipeline's (<see cref="Http.RetryHandler"/>): a
+    /// failure or a 5xx/429 answer that comes back here has been retried already, and is marked retryable
+    /// only for requests with a body, which the pipeline cannot replay. Non-success answers come back to
+    /// the caller, which knows what a 404 means.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
         ImageReference image,
@@ -64,7 +64,7 @@ public sealed partial class RegistryClient : IDisposable
     {
         var key = $"{image.Registry}|{image.Repository}|{actions}";
         var authenticated = false;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             using var request = build();
             if (authorizations.TryGetValue(key, out var auth))
@@ -73,24 +73,13 @@ public sealed partial class RegistryClient : IDisposable
             }
 
             HttpResponseMessage response;
-            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            try
             {
-                stall.CancelAfter(options.Fetch.StallTimeout);
-                try
-                {
-                    response = await http.SendAsync(request, completion, stall.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    var reason = e is OperationCanceledException ? $"no answer within {options.Fetch.StallTimeout.TotalSeconds:0.#} s" : e.Message;
-                    if (attempt < options.Fetch.AttemptsPerSource && !IsPermanent(e))
-                    {
-                        await Task.Delay(Backoff.Delay(options.Fetch, attempt, null), cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    throw new RegistryException($"{image.Registry}: {reason}", retryable: true, innerException: e);
-                }
+                response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or TimeoutException or OperationCanceledException)
+            {
+                throw new RegistryException($"{image.Registry}: {e.Message}", retryable: request.Content is not null && !IsPermanent(e), innerException: e);
             }
 
             var status = (int)response.StatusCode;
@@ -100,7 +89,6 @@ public sealed partial class RegistryClient : IDisposable
                 response.Dispose();
                 authorizations[key] = await AuthenticateAsync(image, actions, challenge, cancellationToken).ConfigureAwait(false);
                 authenticated = true;
-                attempt--; // the challenge round is not a failed attempt
                 continue;
             }
 
@@ -111,14 +99,6 @@ public sealed partial class RegistryClient : IDisposable
                 throw new RegistryException(
                     $"{image.Registry}/{image.Repository}: access denied {who} (HTTP {status}); run `docker login {image.Registry}` or set NVSDK_REGISTRY_USERNAME and NVSDK_REGISTRY_PASSWORD",
                     status);
-            }
-
-            if ((status is 429 or >= 500) && attempt < options.Fetch.AttemptsPerSource)
-            {
-                var retryAfter = response.Headers.RetryAfter?.Delta;
-                response.Dispose();
-                await Task.Delay(Backoff.Delay(options.Fetch, attempt, retryAfter), cancellationToken).ConfigureAwait(false);
-                continue;
             }
 
             return response;
@@ -216,6 +196,8 @@ public sealed partial class RegistryClient : IDisposable
             // No structured error; the status says enough.
         }
 
-        return new RegistryException($"{image.Registry}/{image.Repository}: {what}: HTTP {status}{detail}", status, retryable: status is 429 or >= 500);
+        // The pipeline has retried a bodiless request already; only an upload, which it cannot replay, is worth another go.
+        var replayable = response.RequestMessage?.Content is not null;
+        return new RegistryException($"{image.Registry}/{image.Repository}: {what}: HTTP {status}{detail}", status, retryable: replayable && (status is 429 or >= 500));
     }
 }
