@@ -27,9 +27,29 @@ if ! command -v s3rver >/dev/null 2>&1; then
   echo "installing s3rver (npm)"
   npm install -g --no-audit --no-fund s3rver@3.7.1 >/dev/null 2>&1 || echo "s3rver could not be installed: the S3 mirror tests will be skipped"
 fi
+# Shipping (issue 17): the linux-arm64 cross build (clang + Debian's aarch64 cross toolchain), qemu-user and
+# the arm64 libraries nvsdk opens to run it emulated, dpkg-deb/rpmbuild/lintian/rpmlint for the packages,
+# the shells the completions are loaded into, bash-completion's loader, and podman to run the image.
+command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+command -v aarch64-linux-gnu-objcopy >/dev/null 2>&1 || need+=(binutils-aarch64-linux-gnu)
+command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
+command -v rpmlint >/dev/null 2>&1 || need+=(rpmlint)
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
+[ -f /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
+command -v podman >/dev/null 2>&1 || need+=(podman)
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+  for lib in libc6 liblzma5 libssl3; do
+    dpkg-query -W -f='${Status}' "$lib:arm64" 2>/dev/null | grep -q 'ok installed' || need+=("$lib:arm64")
+  done
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

@@ -24,5 +24,7 @@ root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
 root.Add(ExporterCommand.Create());
+root.Add(CompletionCommand.Create());
+root.Add(ManCommand.Create());
 
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);

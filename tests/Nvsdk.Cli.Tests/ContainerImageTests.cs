@@ -23,12 +23,20 @@ public sealed class ContainerImageTests
         using var temp = new TempDir("nvsdk-image-");
         var version = (await ProcessRunner.RunAsync(Binary, ["--version"])).Stdout.Trim().Split('+')[0];
 
+        // Both architectures when the arm64 binary is published (always in CI): one tag, an OCI index of two images.
+        var arches = Packages.Binary("NVSDK_BIN_ARM64") is null ? "amd64" : "amd64 arm64";
         var build = await ProcessRunner.RunAsync(
             "bash",
-            [Path.Combine(RepoPaths.Root, "scripts", "build-image.sh"), "--out", temp.Combine("layout"), "--push", $"{registry.Host}/nvsdk/nvsdk"],
-            timeout: TimeSpan.FromMinutes(3));
+            [Path.Combine(RepoPaths.Root, "scripts", "build-image.sh"), "--out", temp.Combine("layout"), "--arch", arches, "--push", $"{registry.Host}/nvsdk/nvsdk"],
+            timeout: TimeSpan.FromMinutes(5));
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.Contains($"pushed {registry.Host}/nvsdk/nvsdk:{version}@sha256:", build.Stdout, StringComparison.Ordinal);
+
+        var raw = await ProcessRunner.RunAsync("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{registry.Host}/nvsdk/nvsdk:{version}"]);
+        Assert.True(raw.ExitCode == 0, raw.ToString());
+        var index = JsonNode.Parse(raw.Stdout)!;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", (string?)index["mediaType"]);
+        Assert.Equal(arches.Split(' '), index["manifests"]!.AsArray().Select(m => (string)m!["platform"]!["architecture"]!));
 
         var inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--tls-verify=false", "--config", $"docker://{registry.Host}/nvsdk/nvsdk:{version}"]);
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
@@ -52,9 +60,7 @@ public sealed class ContainerImageTests
     {
         var daemonSet = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "kubernetes", "daemonset.yaml"));
         var dockerfile = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "container", "Dockerfile"));
-        var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props"));
-        var version = System.Text.RegularExpressions.Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
-        version = version.Length > 0 ? version : "1.0.0";
+        var version = Packages.Version;
 
         Assert.Contains($"image: ghcr.io/nvsdk/nvsdk:{version}", daemonSet, StringComparison.Ordinal);
         Assert.Contains($"org.opencontainers.image.version=\"{version}\"", dockerfile, StringComparison.Ordinal);
