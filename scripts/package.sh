@@ -45,7 +45,8 @@ deb=$work/deb
 cp -a "$stage" "$deb"
 install -m 0644 packaging/copyright "$deb/usr/share/doc/nvsdk/copyright"
 printf 'nvsdk (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- nvsdk maintainers <maintainers@users.noreply.r-seed-77eb17ea.example>  %s\n' \
-  "$version" "$version" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$deb/usr/share/doc/nvsdk/changelog.Debian.gz"
+  "$version" "$version" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$deb/usr/share/doc/nvsdk/changelog.gz"
+install -D -m 0644 packaging/lintian-overrides "$deb/usr/share/lintian/overrides/nvsdk"
 mkdir -p "$deb/DEBIAN"
 size=$(du -sk --apparent-size "$deb/usr" | cut -f1)
 description=$(cat packaging/description.txt)
@@ -64,7 +65,8 @@ rmdir "$rpmstage/usr/share/zsh/vendor-completions"
 stamp "$rpmstage"
 summary=$(head -1 packaging/description.txt)
 body=$(tail -n +2 packaging/description.txt | sed 's/^ //')
-python3 scripts/lib/fill-template.py packaging/nvsdk.spec.in VERSION="$version" STAGE="$rpmstage" SUMMARY="$summary" BODY="$body" > "$work/nvsdk.spec"
+python3 scripts/lib/fill-template.py packaging/nvsdk.spec.in VERSION="$version" STAGE="$rpmstage" SUMMARY="$summary" BODY="$body" \
+  DATE="$(LC_ALL=C date -u -d "@$SOURCE_DATE_EPOCH" '+%a %b %d %Y')" > "$work/nvsdk.spec"
 rpmbuild -bb --quiet --target "$rpmarch-linux" \
   --define "_topdir $work/rpm" --define "_rpmdir $work/rpms" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
   --define "_buildhost reproducible" --define "use_source_date_epoch_as_buildtime 1" --define "clamp_mtime_to_source_date_epoch 1" \

@@ -61,9 +61,12 @@ public sealed class Arm64EmulationTests : IDisposable
         // doctor on a machine without a GPU: a verdict (not a crash) and every check in the JSON.
         var doctor = await Nvsdk("doctor", "--root", Root, "--json");
         Assert.True(doctor.ExitCode is 0 or 1 or 2, doctor.ToString());
-        Assert.NotEmpty(JsonNode.Parse(doctor.Stdout)!["checks"]!.AsArray());
+        var findings = JsonNode.Parse(doctor.Stdout)!;
+        Assert.Equal("broken", (string?)findings["verdict"]);
+        Assert.NotEmpty(findings["findings"]!.AsArray());
 
         var host = FakeHostRoot.BuildH100(temp.Combine("host"));
+        Directory.CreateDirectory(Path.Combine(host, "etc", "nvsdk"));
         File.Copy(Path.Combine(RepoPaths.Root, "examples", "server.toml"), Path.Combine(host, "etc", "nvsdk", "host.toml"));
         var plan = await Nvsdk("host", "plan", "--root", host);
         Assert.True(plan.ExitCode == 0, plan.ToString());

@@ -6,8 +6,9 @@ namespace Nvsdk.Cli.Tests;
 
 /// <summary>
 /// nvsdk's own container image: built without Docker by scripts/build-image.sh from the published binary,
-/// pushed by nvsdk's OCI client to a real docker-registry, read back by skopeo (someone else's reader), and
-/// exported by nvsdk into a root file system in which the binary runs (chroot, when the tests run as root).
+/// for amd64 and arm64 under one OCI index, pushed by nvsdk's OCI client to a real docker-registry, read back by
+/// skopeo (someone else's reader), run by Podman, and exported by nvsdk into a root file system in which the
+/// binary runs (chroot, when the tests run as root).
 /// </summary>
 public sealed class ContainerImageTests
 {
@@ -37,6 +38,20 @@ public sealed class ContainerImageTests
         var index = JsonNode.Parse(raw.Stdout)!;
         Assert.Equal("application/vnd.oci.image.index.v1+json", (string?)index["mediaType"]);
         Assert.Equal(arches.Split(' '), index["manifests"]!.AsArray().Select(m => (string)m!["platform"]!["architecture"]!));
+
+        // Podman pulls the index (taking this machine's amd64 image) and runs it. Its store stays in the temp
+        // folder; runc with cgroupfs and explicit ulimits because sandboxed CI hosts (hybrid cgroups, capped
+        // rlimits) refuse crun's defaults, which changes nothing about the image.
+        var podman = Packages.Tool("podman", "podman");
+        if (podman is not null)
+        {
+            var run = await ProcessRunner.RunAsync(podman, [
+                "--root", temp.Combine("podman"), "--runroot", temp.Combine("podman-run"), "--cgroup-manager", "cgroupfs",
+                "run", "--rm", "--tls-verify=false", "--network", "none", "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                $"{registry.Host}/nvsdk/nvsdk:{version}", "--version"], timeout: TimeSpan.FromMinutes(5));
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.StartsWith(version, run.Stdout, StringComparison.Ordinal);
+        }
 
         var inspect = await ProcessRunner.RunAsync("skopeo", ["inspect", "--tls-verify=false", "--config", $"docker://{registry.Host}/nvsdk/nvsdk:{version}"]);
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
