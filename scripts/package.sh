@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/run-nvsdk.sh
+source scripts/lib/reproducible.sh
 [ $# -eq 3 ] || { echo "usage: scripts/package.sh amd64|arm64 BINARY OUTDIR" >&2; exit 2; }
 arch=$1 binary=$(realpath "$2") dist=$3
 case "$arch" in
@@ -38,7 +39,6 @@ nvsdk completion fish > "$stage/usr/share/fish/vendor_completions.d/nvsdk.fish"
 nvsdk man | gzip -9n > "$stage/usr/share/man/man1/nvsdk.1.gz"
 install -m 0644 examples/*.toml "$stage/usr/share/doc/nvsdk/examples/"
 install -m 0644 README.md "$stage/usr/share/doc/nvsdk/README.md"
-stamp() { find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +; }
 
 # .deb
 deb=$work/deb
@@ -79,6 +79,5 @@ top=nvsdk-${version}-${tararch}
 mkdir -p "$work/tar/$top"
 cp -a "$stage/usr/." "$work/tar/$top/"
 stamp "$work/tar"
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
-  --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -C "$work/tar" -cf - "$top" | gzip -9n > "$dist/$top.tar.gz"
+reproducible_tar "$work/tar" "$top" | gzip -9n > "$dist/$top.tar.gz"
 echo "packed $arch: nvsdk_${version}_${arch}.deb nvsdk-${version}-1.${rpmarch}.rpm $top.tar.gz in $dist"

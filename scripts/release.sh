@@ -6,6 +6,7 @@
 # Usage: scripts/release.sh [VERSION] [--prebuilt]   (--prebuilt: package out/nvsdk and out/linux-arm64/nvsdk as they are)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/reproducible.sh
 version=$(cat VERSION)
 prebuilt=0
 for arg in "$@"; do
@@ -27,9 +28,8 @@ scripts/package.sh arm64 out/linux-arm64/nvsdk dist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 scripts/build-image.sh --out "$work/image" --arch "amd64 arm64"
-find "$work/image" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
-  --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -C "$work/image" -cf "dist/nvsdk-$version-image.oci.tar" .
+stamp "$work/image"
+reproducible_tar "$work/image" . > "dist/nvsdk-$version-image.oci.tar"
 (cd dist && sha256sum -- * > SHA256SUMS)
 echo "release $version in dist/ (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH):"
 (cd dist && ls -l --time-style=+ -- *)

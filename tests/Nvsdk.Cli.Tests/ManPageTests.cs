@@ -52,6 +52,20 @@ public sealed partial class ManPageTests : IDisposable
     }
 
     [Fact]
+    public async Task Man_DescribesEveryOptionHelpLists()
+    {
+        var rendered = await RenderAsync(await PageAsync());
+        var help = (await Nvsdk.RunAsync("host", "plan", "--help")).Stdout + (await Nvsdk.RunAsync("fetch", "--help")).Stdout + (await Nvsdk.RunAsync("--help")).Stdout;
+        var options = HelpOption().Matches(help).Select(m => m.Groups[1].Value).Where(o => o is not "--help" and not "--version").Distinct(StringComparer.Ordinal).ToList();
+        Assert.Contains("--jobs", options);
+        foreach (var option in options)
+        {
+            // An option's own paragraph: its names at the start of a tagged line.
+            Assert.Matches(new Regex($"^ +(-[\\w?], )*{Regex.Escape(option)}\\b", RegexOptions.Multiline), rendered);
+        }
+    }
+
+    [Fact]
     public async Task Man_ListsEveryExitCode()
     {
         var rendered = await RenderAsync(await PageAsync());
@@ -105,6 +119,9 @@ public sealed partial class ManPageTests : IDisposable
 
     [GeneratedRegex(@"(?:GetEnvironmentVariable|\benv)\(""([A-Z][A-Z0-9_]+)""\)")]
     private static partial Regex EnvironmentRead();
+
+    [GeneratedRegex(@"^  (?:-\w, )?(--[a-z0-9-]+)", RegexOptions.Multiline)]
+    private static partial Regex HelpOption();
 
     [GeneratedRegex(@"^  ([a-z][a-z0-9-]*)\b", RegexOptions.Multiline)]
     private static partial Regex HelpCommandLine();
