@@ -52,7 +52,8 @@ def write(out, tag, layers, config_extra=None, architecture="amd64", gzip_level=
         diff_ids.append("sha256:" + _sha256_file(raw.name))
         gz = raw.name + ".gz"
         with open(raw.name, "rb") as src, open(gz, "wb") as dst:
-            with gzip.GzipFile(fileobj=dst, mode="wb", compresslevel=gzip_level, mtime=0) as z:
+            # filename="": otherwise gzip records the random temp file name in its header.
+            with gzip.GzipFile(filename="", fileobj=dst, mode="wb", compresslevel=gzip_level, mtime=0) as z:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     z.write(chunk)
         os.remove(raw.name)

@@ -70,6 +70,27 @@ public sealed class ContainerImageTests
         }
     }
 
+    [SkippableFact]
+    public async Task Image_TwoBuilds_GiveTheSameIndexDigest()
+    {
+        Skip.IfNot(File.Exists(Binary), "out/nvsdk is not published (scripts/build.sh); the image is built from it");
+        using var temp = new TempDir("nvsdk-image-");
+        var arches = Packages.Binary("NVSDK_BIN_ARM64") is null ? "amd64" : "amd64 arm64";
+        var digests = new List<string>();
+        foreach (var run in (string[])["a", "b"])
+        {
+            var build = await ProcessRunner.RunAsync(
+                "bash",
+                [Path.Combine(RepoPaths.Root, "scripts", "build-image.sh"), "--out", temp.Combine(run), "--arch", arches],
+                environment: new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = "1764547200" },
+                timeout: TimeSpan.FromMinutes(5));
+            Assert.True(build.ExitCode == 0, build.ToString());
+            digests.Add((string)JsonNode.Parse(await File.ReadAllTextAsync(temp.Combine(run, "index.json")))!["manifests"]![0]!["digest"]!);
+        }
+
+        Assert.Equal(digests[0], digests[1]);
+    }
+
     [Fact]
     public void KubernetesManifests_NameTheImageOfThisVersion()
     {

@@ -5,8 +5,8 @@ namespace Nvsdk.Cli.Reference;
 /// <summary>
 /// The part every generated completion script shares: a function that, given a command path ("nvsdk host"),
 /// sets the words that may follow it (subs), its option names (opts), the fixed values of its arguments (args)
-/// and the options that take a value (valued). The
-/// scripts walk the typed words with it to find which command the cursor is in, skipping options' values.
+/// and the options that take a value (valued). The scripts walk the typed words with it to find which command
+/// the cursor is in, skipping options' values.
 /// Written in the POSIX-ish subset bash and zsh both run; fish gets its own spelling of the same table.
 /// </summary>
 internal static class CompletionWalk
