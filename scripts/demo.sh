@@ -36,20 +36,7 @@ nvsdk env
 step nvsdk generations list
 nvsdk generations list
 
-cat > "$work/hello.c" <<'C'
-#include <stdio.h>
-#include <cuda_runtime_api.h>
-#include <cudnn.h>
-#include <nccl.h>
-int main(void) {
-  int runtime = 0, nccl = 0;
-  cudaRuntimeGetVersion(&runtime);
-  ncclGetVersion(&nccl);
-  printf("linked against the nvsdk SDK: CUDA runtime %d.%d, cuDNN %zu, NCCL %d\n",
-         runtime / 1000, (runtime % 1000) / 10, cudnnGetVersion(), nccl);
-  return 0;
-}
-C
+cp scripts/lib/hello-sdk.c "$work/hello.c" # the C program the aarch64 emulation test also builds
 step 'nvsdk shell -- sh -c "gcc hello.c $(pkg-config --cflags --libs cudart-13.1 cudnn nccl) -o hello && ./hello"'
 nvsdk shell -- sh -c "gcc '$work/hello.c' \$(pkg-config --cflags --libs cudart-13.1 cudnn nccl) -o '$work/hello' && '$work/hello'"
 step nvsdk store verify

@@ -37,6 +37,27 @@ if [ "$mode" = test ]; then
   command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
   command -v zip >/dev/null 2>&1 || need+=(zip)
 fi
+if [ "$mode" = test ]; then
+  # Shipping (issue 17): the linux-arm64 cross build (clang + Debian's aarch64 cross toolchain), qemu-user and
+  # the arm64 libraries nvsdk opens to run it emulated, dpkg-deb/rpmbuild/lintian/rpmlint for the packages,
+  # the shells the completions are loaded into, bash-completion's loader, and podman to run the image.
+  command -v clang >/dev/null 2>&1 || need+=(clang)
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+  command -v aarch64-linux-gnu-objcopy >/dev/null 2>&1 || need+=(binutils-aarch64-linux-gnu)
+  command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+  command -v rpmbuild >/dev/null 2>&1 || need+=(rpm)
+  command -v rpmlint >/dev/null 2>&1 || need+=(rpmlint)
+  command -v lintian >/dev/null 2>&1 || need+=(lintian)
+  command -v zsh >/dev/null 2>&1 || need+=(zsh)
+  command -v fish >/dev/null 2>&1 || need+=(fish)
+  [ -f /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
+  if [ "$(dpkg --print-architecture)" = amd64 ]; then
+    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+    for lib in libc6 liblzma5 libssl3; do
+      dpkg-query -W -f='${Status}' "$lib:arm64" 2>/dev/null | grep -q 'ok installed' || need+=("$lib:arm64")
+    done
+  fi
+fi
 
 # apt-get, waiting (up to 10 minutes) for a lock another apt or dpkg holds rather than failing at once.
 apt_get() {

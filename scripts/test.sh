@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 # A build failure is a failed run too, and says so in the closing line CI reads.
 scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
-export NVSDK_BIN="$PWD/out/nvsdk"
+# The arm64 binary, cross-built: the emulation and packaging tests run it under qemu.
+scripts/build.sh linux-arm64 || { echo "0 passed, 1 failed"; exit 1; }
+export NVSDK_BIN="$PWD/out/nvsdk" NVSDK_BIN_ARM64="$PWD/out/linux-arm64/nvsdk"
 log=$(mktemp)
 set +e
 dotnet test nvsdk.slnx -c Release 2>&1 | tee "$log"

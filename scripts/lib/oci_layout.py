@@ -52,7 +52,8 @@ def write(out, tag, layers, config_extra=None, architecture="amd64", gzip_level=
         diff_ids.append("sha256:" + _sha256_file(raw.name))
         gz = raw.name + ".gz"
         with open(raw.name, "rb") as src, open(gz, "wb") as dst:
-            with gzip.GzipFile(fileobj=dst, mode="wb", compresslevel=gzip_level, mtime=0) as z:
+            # filename="": otherwise gzip records the random temp file name in its header.
+            with gzip.GzipFile(filename="", fileobj=dst, mode="wb", compresslevel=gzip_level, mtime=0) as z:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     z.write(chunk)
         os.remove(raw.name)
@@ -84,3 +85,24 @@ def _put(blobs, data):
     with open(os.path.join(blobs, digest), "wb") as f:
         f.write(data)
     return digest, len(data)
+
+
+def write_index(out, tag, platforms, annotations=None):
+    """A multi-platform image: platforms = [(architecture, layers, config_extra)]; each becomes a manifest (as
+    write() makes it) and index.json names one OCI index of them by tag. Returns (index digest, total layer size)."""
+    manifests, total = [], 0
+    for architecture, layers, config_extra in platforms:
+        digest, size = write(out, tag, layers, config_extra=config_extra, architecture=architecture, annotations=annotations)
+        total += size
+        data = open(os.path.join(out, "blobs", "sha256", digest.split(":", 1)[1]), "rb").read()
+        manifests.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": len(data),
+                          "platform": {"architecture": architecture, "os": "linux"}})
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests}
+    if annotations:
+        index["annotations"] = annotations
+    idigest, isize = _put(os.path.join(out, "blobs", "sha256"), json.dumps(index, sort_keys=True).encode())
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                   "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json", "digest": "sha256:" + idigest,
+                                  "size": isize, "annotations": {"org.opencontainers.image.ref.name": tag}}]}, f)
+    return "sha256:" + idigest, total

@@ -67,7 +67,12 @@ internal static class GlobalOptions
     }
 
     /// <summary>A --system option; its value is checked when the command runs, so a bad one gets our one-line error.</summary>
-    public static Option<string?> System(string description) => new("--system", "-s") { Description = description };
+    public static Option<string?> System(string description)
+    {
+        var option = new Option<string?>("--system", "-s") { Description = description };
+        option.CompletionSources.Add([.. SystemId.All.Select(s => s.ToString())]); // shell completions offer them
+        return option;
+    }
 
     public static SystemId ResolveSystem(string? text)
     {

@@ -24,6 +24,8 @@ root.Add(MirrorCommand.Create());
 root.Add(CacheCommand.Create());
 root.Add(ImageCommand.Create());
 root.Add(ExporterCommand.Create());
+root.Add(CompletionCommand.Create());
+root.Add(ManCommand.Create());
 root.Add(CdiHookCommand.Create());
 root.Add(LicensesCommand.Create());
 root.Add(SbomCommand.Create());
