@@ -301,6 +301,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         await InstallAsync("cuda");
         Directory.CreateDirectory(Path.Combine(Root, "store", ".tmp", "leftover.123.abc"));
         await File.WriteAllTextAsync(Path.Combine(Root, "downloads", "leftover.part"), "half");
+        UnprivilegedLane.Own(Path.Combine(Root, "store", ".tmp", "leftover.123.abc")); // debris of the store's own user
         static IEnumerable<string?> Debris(ProcessResult r) =>
             System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("debris").EnumerateArray().Select(d => d.GetString()).Order(StringComparer.Ordinal).ToList();
 

@@ -66,7 +66,7 @@ public sealed class PodmanCdiTests : IDisposable
             {
                 var name = Path.GetFileName(file);
                 var soname = name[..name.IndexOf(".so", StringComparison.Ordinal)] + ".so.1";
-                await File.WriteAllBytesAsync(file, await ElfLibrary.BuildAsync(soname, "int nvsdk_fake_driver(void) { return 580; }\n"));
+                await File.WriteAllBytesAsync(file, await ElfLibrary.BuildAsync(Core.Primitives.SystemId.X86_64Linux, soname, "int nvsdk_fake_driver(void) { return 580; }\n"));
             }
         }
 

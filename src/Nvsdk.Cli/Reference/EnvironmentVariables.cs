@@ -11,6 +11,7 @@ internal static class EnvironmentVariables
         ("NVSDK_LOCK", "The lock file when --lock is not given (default ./nvsdk.lock.json)."),
         ("NVSDK_ROOT", "The store root when --root is not given (default /var/lib/nvsdk as root, else $XDG_DATA_HOME/nvsdk)."),
         ("XDG_DATA_HOME", "Where a non-root user's store lives (default ~/.local/share)."),
+        ("HOME", "A non-root user's home, under which the default store lives when XDG_DATA_HOME is unset; a missing home is an error naming --root."),
         ("NVSDK_NO_CACHE", "1 or true: install ignores configured binary caches and builds from the sources."),
         ("NVSDK_CACHE_KEY", "The private key file `cache push` signs with when --key is not given."),
         ("NVSDK_REGISTRY_USERNAME", "With NVSDK_REGISTRY_PASSWORD: credentials for every registry, before any credential file."),
