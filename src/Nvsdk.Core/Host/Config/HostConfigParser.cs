@@ -196,32 +196,8 @@ public static class HostConfigParser
     /// <summary>"; did you mean 'systemPackages'?" for a key within two edits of a known one.</summary>
     private static string Suggest(string key)
     {
-        var best = Keys.Keys.Select(k => (k, d: Distance(key.ToLowerInvariant(), k.ToLowerInvariant()))).MinBy(x => x.d);
+        var best = Keys.Keys.Select(k => (k, d: Primitives.EditDistance.Between(key.ToLowerInvariant(), k.ToLowerInvariant()))).MinBy(x => x.d);
         return best.d <= 3 ? $"; did you mean '{best.k}'?" : string.Empty;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
     private static UsageException Error(string path, int line, string message) =>
