@@ -152,3 +152,56 @@ public sealed class CachePullSignalTests(CacheFixture fixture) : IClassFixture<C
         Assert.True(again.ExitCode == 0, again.ToString());
     }
 }
+
+/// <summary>`image pull` stopped mid-layer by SIGINT/SIGTERM, through nginx trickling the registry's responses.</summary>
+[Trait("Lane", "NonRoot")]
+public sealed class ImagePullSignalTests(CacheFixture fixture) : IClassFixture<CacheFixture>, IDisposable
+{
+    private readonly TempDir temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public async Task ImagePull_SignalledMidway_StopsCleanlyAndReRunCompletes(string signal, int exit)
+    {
+        fixture.RequireCache();
+        // One uncompressed 512 KiB layer, pushed with the registry's own API: about a minute at 8 KiB/s.
+        var layout = new Testing.Oci.OciLayoutBuilder(temp.Combine("layout"));
+        var image = layout.AddImage(new Testing.Oci.OciImageSpec([
+            new([Testing.Oci.LayerEntry.Directory("opt/"), Testing.Oci.LayerEntry.RandomFile("opt/blob", 512 * 1024, seed: 7)]) { Compression = Testing.Oci.LayerCompression.None },
+        ]));
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://{fixture.RegistryHost}/") })
+        {
+            await Testing.Oci.RegistryPush.ImageAsync(http, layout, "nvsdk/signal", image, "v1");
+        }
+
+        using var slow = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 8 * 1024, slowRegistry: fixture.RegistryHost);
+        var root = temp.Combine("root");
+        using var process = Nvsdk.Start("image", "pull", $"127.0.0.1:{slow.Port}/nvsdk/signal:v1", "--root", root);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(1500);
+        if (process.HasExited)
+        {
+            Assert.Fail($"image pull finished before the signal (exit {process.ExitCode}): {await stderr}"); // never await inside an assert message
+        }
+
+        await Nvsdk.SignalAsync(process, signal);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+
+        await stdout;
+        var err = await stderr;
+        Assert.True(process.ExitCode == exit, $"exit {process.ExitCode}\n{err}");
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.Contains($"interrupted by SIG{signal}", Assert.Single(err.Split('\n'), l => l.StartsWith("nvsdk: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var verify = await Nvsdk.RunAsync("store", "verify", "--root", root);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var again = await Nvsdk.RunAsync("image", "pull", $"{fixture.RegistryHost}/nvsdk/signal:v1", "--root", root);
+        Assert.True(again.ExitCode == 0, again.ToString());
+    }
+}
