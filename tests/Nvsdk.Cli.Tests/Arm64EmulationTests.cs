@@ -32,7 +32,7 @@ public sealed class Arm64EmulationTests : IDisposable
         var qemu = Packages.Tool("qemu-aarch64-static", "qemu-user-static");
         var cc = Packages.Tool("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu");
         Skip.If(binary is null || qemu is null || cc is null, "the arm64 binary, qemu-user-static and gcc-aarch64-linux-gnu are needed");
-        Task<ProcessResult> Nvsdk(params string[] args) => EmulateAsync(qemu!, binary!, args, new() { ["NVSDK_ROOT"] = null, ["NVSDK_LOCK"] = null, ["TERM"] = "dumb" });
+        Task<ProcessResult> Nvsdk(params string[] args) => EmulateAsync(qemu!, binary!, args, new() { ["NVSDK_ROOT"] = null, ["NVSDK_LOCK"] = null, ["TERM"] = "dumb", ["NVSDK_ACCEPT_LICENSES"] = "1" });
 
         var machine = await Packages.RunOkAsync("readelf", "-h", binary!);
         Assert.Contains("AArch64", machine.Stdout, StringComparison.Ordinal);

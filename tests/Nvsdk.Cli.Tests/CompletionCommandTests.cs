@@ -63,7 +63,7 @@ public sealed class CompletionCommandTests : IDisposable
         var result = await ProcessRunner.RunAsync(zsh, ["-fc",
             $"autoload -U compinit && compinit -u -D && source '{script}' && print -r -- $_comps[nvsdk] && _nvsdk_walk --root /x host && print -r -- \"$cmdpath|$subs\" && _nvsdk_walk fetch -s && print -r -- \"$cmdpath|$skip\""]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(["_nvsdk", "nvsdk host|plan apply rollback status", "nvsdk fetch|1"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["_nvsdk", "nvsdk host|plan apply rollback status cdi-spec", "nvsdk fetch|1"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

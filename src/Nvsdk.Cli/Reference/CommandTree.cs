@@ -30,8 +30,10 @@ internal sealed record CommandNode(IReadOnlyList<string> Path, string Descriptio
 
     private static CommandNode Build(Command command, IReadOnlyList<string> path, IReadOnlyList<OptionNode> inherited)
     {
-        var own = command.Options.Where(o => !o.Hidden).Select(OptionNode.From).ToList();
-        var recursive = command.Options.Where(o => o.Recursive && !o.Hidden).Select(OptionNode.From);
+        // "Inherited" means declared by a parent: a recursive option is documented where it is declared (--root is
+        // declared on each verb, with the meaning it has there), and only inherited below it.
+        var own = command.Options.Where(o => !o.Hidden).Select(o => OptionNode.From(o, inherited: false)).ToList();
+        var recursive = command.Options.Where(o => o.Recursive && !o.Hidden).Select(o => OptionNode.From(o, inherited: true));
         var forChildren = inherited.Concat(recursive).ToList();
         // Options a parent declares as recursive apply here too: completions offer them, the man page lists them once.
         var options = own.Concat(inherited.Where(i => own.All(o => o.Name != i.Name))).ToList();
@@ -51,7 +53,7 @@ internal sealed record OptionNode(string Name, IReadOnlyList<string> Aliases, st
 
     public bool TakesValue => ValueName is not null;
 
-    public static OptionNode From(Option option)
+    public static OptionNode From(Option option, bool inherited)
     {
         var flag = option.ValueType == typeof(bool) || option.Arity.MaximumNumberOfValues == 0;
         var values = flag ? [] : option.GetCompletions(CompletionContext.Empty).Select(c => c.Label).ToList();
@@ -61,7 +63,7 @@ internal sealed record OptionNode(string Name, IReadOnlyList<string> Aliases, st
             option.Description ?? string.Empty,
             flag ? null : option.HelpName ?? option.Name.TrimStart('-').ToUpperInvariant(),
             values,
-            option.Recursive);
+            inherited);
     }
 
     /// <summary>-h and --help, not the /? and -? spellings System.CommandLine also accepts for help.</summary>

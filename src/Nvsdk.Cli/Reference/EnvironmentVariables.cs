@@ -38,6 +38,7 @@ internal static class EnvironmentVariables
         ("AWS_DEFAULT_REGION", "The S3 signing region when AWS_REGION is not set."),
         ("CUDA_HOME", "Recorded by `doctor`; where `smoke` looks for NVRTC after the current generation and CUDA_PATH."),
         ("CUDA_PATH", "Recorded by `doctor`; where `smoke` looks for NVRTC after the current generation."),
+        ("SUDO_USER", "Recorded with a licence acceptance made through sudo (\"root (via sudo from alice)\"), so the record names the person."),
         ("NODE_NAME", "The node name the exporter labels its metrics with (the DaemonSet sets it); default the host name."),
         ("SHELL", "The shell `nvsdk shell` starts when no command is given (default /bin/sh)."),
         ("TERM", "Progress bars and colour only on a terminal whose TERM is set and not dumb."),
