@@ -35,7 +35,12 @@ rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # a build or runner failure counts
 # Coverage-guided fuzz smoke: each target briefly under afl-fuzz; each target is one test in the line.
 set +e
-fuzz_line=$(scripts/fuzz.sh smoke "${NVSDK_FUZZ_SECONDS:-10}" 2>&1 | tee /dev/stderr | tail -1)
+# (Through a temp file, not `tee /dev/stderr`: opening /dev/stderr truncates a log file it points at.)
+fuzz_log=$(mktemp)
+scripts/fuzz.sh smoke "${NVSDK_FUZZ_SECONDS:-10}" > "$fuzz_log" 2>&1
+cat "$fuzz_log" >&2
+fuzz_line=$(tail -1 "$fuzz_log")
+rm -f "$fuzz_log"
 set -e
 if [[ "$fuzz_line" =~ ^fuzz\ smoke:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
   passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
