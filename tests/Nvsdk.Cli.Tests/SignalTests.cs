@@ -76,7 +76,7 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
     }
 
     /// <summary>Starts nvsdk, signals it after <paramref name="delayMs"/> if it still runs, and waits for it.</summary>
-    private static async Task<(int Exit, string Stderr, bool Midway)> RunAndSignalAsync(string[] args, string signal, int delayMs)
+    internal static async Task<(int Exit, string Stderr, bool Midway)> RunAndSignalAsync(string[] args, string signal, int delayMs)
     {
         using var process = Nvsdk.Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
@@ -94,7 +94,7 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
         return (process.ExitCode, await stderr, midway);
     }
 
-    private static void AssertStoppedBySignal(int exit, string stderr, string signal)
+    internal static void AssertStoppedBySignal(int exit, string stderr, string signal)
     {
         Assert.True(exit == (signal == "INT" ? 130 : 143), $"exit {exit}\n{stderr}");
         Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
@@ -124,28 +124,10 @@ public sealed class CachePullSignalTests(CacheFixture fixture) : IClassFixture<C
         var root = temp.Combine("root");
         string[] Pull(string cache) => ["cache", "pull", cache, "--lock", fixture.Lock, "--trusted-key", fixture.PublicKey, "--root", root];
         var pull = Pull($"127.0.0.1:{slow.Port}/nvsdk-cache");
-        using var process = Nvsdk.Start(pull);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await Task.Delay(1500);
-        if (process.HasExited)
-        {
-            // Only here may the message wait for stderr: an argument like $"{await stderr}" is evaluated before the
-            // assertion runs, and would wait for the whole pull to finish before the signal is ever sent.
-            Assert.Fail($"cache pull finished before the signal (exit {process.ExitCode}): {await stderr}");
-        }
-
-        await Nvsdk.SignalAsync(process, signal);
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-
-        await stdout;
-        var err = await stderr;
-        Assert.True(process.ExitCode == exit, $"exit {process.ExitCode}\n{err}");
-        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
-        Assert.Contains($"interrupted by SIG{signal}", Assert.Single(err.Split('\n'), l => l.StartsWith("nvsdk: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var (code, stderr, midway) = await SignalTests.RunAndSignalAsync(pull, signal, 1500);
+        Assert.True(midway, $"cache pull finished before the signal (exit {code}): {stderr}");
+        SignalTests.AssertStoppedBySignal(code, stderr, signal);
+        Assert.Equal(exit, code);
         var verify = await Nvsdk.RunAsync("store", "verify", "--root", root);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         var again = await Nvsdk.RunAsync(Pull(fixture.RequireCache())); // straight from the registry, at full speed
@@ -179,26 +161,10 @@ public sealed class ImagePullSignalTests(CacheFixture fixture) : IClassFixture<C
 
         using var slow = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 8 * 1024, slowRegistry: fixture.RegistryHost);
         var root = temp.Combine("root");
-        using var process = Nvsdk.Start("image", "pull", $"127.0.0.1:{slow.Port}/nvsdk/signal:v1", "--root", root);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await Task.Delay(1500);
-        if (process.HasExited)
-        {
-            Assert.Fail($"image pull finished before the signal (exit {process.ExitCode}): {await stderr}"); // never await inside an assert message
-        }
-
-        await Nvsdk.SignalAsync(process, signal);
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-
-        await stdout;
-        var err = await stderr;
-        Assert.True(process.ExitCode == exit, $"exit {process.ExitCode}\n{err}");
-        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
-        Assert.Contains($"interrupted by SIG{signal}", Assert.Single(err.Split('\n'), l => l.StartsWith("nvsdk: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var (code, stderr, midway) = await SignalTests.RunAndSignalAsync(["image", "pull", $"127.0.0.1:{slow.Port}/nvsdk/signal:v1", "--root", root], signal, 1500);
+        Assert.True(midway, $"image pull finished before the signal (exit {code}): {stderr}");
+        SignalTests.AssertStoppedBySignal(code, stderr, signal);
+        Assert.Equal(exit, code);
         var verify = await Nvsdk.RunAsync("store", "verify", "--root", root);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         var again = await Nvsdk.RunAsync("image", "pull", $"{fixture.RegistryHost}/nvsdk/signal:v1", "--root", root);
