@@ -15,15 +15,9 @@ public sealed partial class NvsdkStore
         foreach (var record in List().Where(r => !keep.Contains(r.Name)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = Layout.EntryPath(record.Name);
             if (!dryRun)
             {
-                var held = await PathLock.AcquireAsync(Layout.LockPath(record.Name), Options.LockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await using (held.ConfigureAwait(false))
-                {
-                    File.Delete(Layout.RegistrationPath(record.Name));
-                    DeleteTree(path);
-                }
+                await RemoveEntryAsync(record.Name, cancellationToken).ConfigureAwait(false);
             }
 
             removed.Add(record.Name);
@@ -32,6 +26,17 @@ public sealed partial class NvsdkStore
 
         var debris = await CleanDebrisAsync(dryRun, cancellationToken).ConfigureAwait(false);
         return new GcReport(removed, debris, freed, keep.Count, dryRun);
+    }
+
+    /// <summary>Removes a registered entry under its lock: unregistered first, so a crash leaves debris, never a registration without its folder.</summary>
+    internal async Task RemoveEntryAsync(string name, CancellationToken cancellationToken)
+    {
+        var held = await PathLock.AcquireAsync(Layout.LockPath(name), Options.LockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (held.ConfigureAwait(false))
+        {
+            File.Delete(Layout.RegistrationPath(name));
+            DeleteTree(Layout.EntryPath(name));
+        }
     }
 
     /// <summary>

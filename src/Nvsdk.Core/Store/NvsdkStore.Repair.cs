@@ -23,13 +23,7 @@ public sealed partial class NvsdkStore
                 continue;
             }
 
-            var held = await PathLock.AcquireAsync(Layout.LockPath(name), Options.LockTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (held.ConfigureAwait(false))
-            {
-                File.Delete(Layout.RegistrationPath(name));
-                DeleteTree(Layout.EntryPath(name));
-            }
-
+            await RemoveEntryAsync(name, cancellationToken).ConfigureAwait(false);
             dropped.Add(verdict);
         }
 
