@@ -33,7 +33,7 @@ internal static class InstallCommand
             var cache = CacheSource.FromSettings(settings, registry);
             var installed = await FetchProgressView.RunAsync(
                 context,
-                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, new GenerationInputs(request.Licenses, HostTargets.Live()), result.GetValue(repair))).ConfigureAwait(false);
+                report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, new GenerationInputs(request.Licenses, () => HostTargets.Live()), result.GetValue(repair))).ConfigureAwait(false);
             Render(context, store, selection, installed);
             return ExitCodes.Ok;
         });
