@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Nvsdk.Cli.Output;
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Sbom;
 using Nvsdk.Core.Sdk;
@@ -35,7 +36,7 @@ internal static class SbomCommand
             if (result.GetValue(format) == "spdx")
             {
                 var bom = JsonSerializer.Deserialize(bytes, SbomJsonContext.Default.CycloneDxBom) ?? throw new UsageException($"{path} is empty");
-                Console.Out.WriteLine(JsonSerializer.Serialize(SpdxConverter.Convert(bom), SbomJsonContext.Default.SpdxDocument));
+                JsonOut.Write(SpdxConverter.Convert(bom), SbomJsonContext.Default.SpdxDocument);
             }
             else
             {
