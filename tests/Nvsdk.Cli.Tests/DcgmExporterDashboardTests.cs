@@ -84,6 +84,12 @@ public sealed class DcgmExporterDashboardTests : IDisposable
         var info = Assert.Single((await prometheus.QueryAsync("nvsdk_exporter_info")).EnumerateArray()).GetProperty("metric");
         Assert.Equal("available", info.GetProperty("prof").GetString());
         Assert.StartsWith("5 field(s) from an embedded DCGM engine", info.GetProperty("prof_reason").GetString(), StringComparison.Ordinal);
+
+        // Ctrl-C stops it as ever: the watch is dropped and the engine stopped on the way out.
+        var stopped = await exporter.StopAsync("INT");
+        Assert.Equal(0, stopped.ExitCode);
+        Assert.Contains("nvsdk exporter: DCGM_FI_PROF_* fields: 5 field(s) from an embedded DCGM engine", stopped.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith("nvsdk exporter: stopped\n", stopped.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -96,6 +102,9 @@ public sealed class DcgmExporterDashboardTests : IDisposable
         var text = await exporter.ScrapeAsync();
         Assert.DoesNotContain("DCGM_FI_PROF_", text, StringComparison.Ordinal);
         Assert.Contains($"nvsdk_exporter_info{{prof=\"unavailable\",prof_reason=\"{library} lacks dcgmInit,", text, StringComparison.Ordinal);
+        var stopped = await exporter.StopAsync("TERM");
+        Assert.Equal(0, stopped.ExitCode);
+        Assert.Contains($"nvsdk exporter: no DCGM_FI_PROF_* fields: {library} lacks dcgmInit,", stopped.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Runs every panel's queries (and the dashboard's variable queries first); which panels had data and which not.</summary>
