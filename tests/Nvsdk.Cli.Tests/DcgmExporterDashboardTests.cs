@@ -129,18 +129,7 @@ public sealed class DcgmExporterDashboardTests : IDisposable
     /// <summary>Each panel's PromQL as Grafana sends it with "All" instances and GPUs selected.</summary>
     private static List<(string Panel, string Expr)> PanelQueries()
     {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Dashboard));
-        var queries = new List<(string, string)>();
-        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
-        {
-            foreach (var target in panel.GetProperty("targets").EnumerateArray())
-            {
-                var expr = target.GetProperty("expr").GetString()!.Replace("$instance", ".*", StringComparison.Ordinal).Replace("$gpu", ".*", StringComparison.Ordinal);
-                Assert.DoesNotMatch(new Regex(@"\$\w"), expr); // every Grafana variable accounted for
-                queries.Add((panel.GetProperty("title").GetString()!, expr));
-            }
-        }
-
+        var queries = GrafanaPanels.Queries(Dashboard, new Dictionary<string, string> { ["$instance"] = ".*", ["$gpu"] = ".*" });
         Assert.Equal(8, queries.Count);
         return queries;
     }
