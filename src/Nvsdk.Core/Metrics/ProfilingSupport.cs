@@ -10,8 +10,6 @@ namespace Nvsdk.Core.Metrics;
 /// </summary>
 public sealed record ProfilingSupport(bool Available, string Reason)
 {
-    public const string DcgmLibrary = "libdcgm.so.4";
-
     public static ProfilingSupport Recorded { get; } = new(false, "serving a recorded snapshot: no DCGM");
 
     public static ProfilingSupport Of(DcgmProfiler profiler) => new(profiler.Available, profiler.Reason);
