@@ -8,7 +8,10 @@
 #      not need a reset), then the exposition again: DCGM_FI_DEV_XID_ERRORS{gpu="0"} 31 and
 #      nvsdk_gpu_xid_errors_total 1, and the exporter's log line naming the XID;
 #   3. `nvsdk doctor`, whose gpu.xid check reads the XID back from the kernel log (run as root: dmesg).
-# Exit 0 only when all three hold. NVSDK_PROVOKE_XID=0 skips step 2 (and its checks).
+#   Also whether the host has DCGM (libdcgm.so.4, nv-hostengine) into $OUT/dcgm-h200-DATE.txt: with it, the
+#   DCGM_FI_PROF_* series must be served on every GPU (nvsdk_exporter_info{prof="available"}); without it,
+#   none may be and nvsdk_exporter_info{prof="unavailable"} must say why.
+# Exit 0 only when all of these hold. NVSDK_PROVOKE_XID=0 skips step 2 (and its checks).
 # Usage: OUT=docs/runs scripts/exporter-h200.sh [path/to/nvsdk]   (NVSDK_EXPORTER_PORT, default 19400)
 set -uo pipefail
 nvsdk=$(realpath "${1:-out/nvsdk}")
@@ -24,6 +27,17 @@ mkdir -p "$out"
 fail=0
 check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
 
+echo "== DCGM on this host (the DCGM_FI_PROF_* fields need libdcgm.so.4)"
+dcgm_report="$out/dcgm-h200-$stamp.txt"
+{
+  echo "\$ ls /usr/lib/x86_64-linux-gnu/libdcgm* /usr/lib64/libdcgm* /usr/lib/aarch64-linux-gnu/libdcgm*"
+  ls -l /usr/lib/x86_64-linux-gnu/libdcgm* /usr/lib64/libdcgm* /usr/lib/aarch64-linux-gnu/libdcgm* 2>&1
+  echo "\$ ldconfig -p | grep libdcgm"; ldconfig -p 2>/dev/null | grep libdcgm || echo "(none)"
+  echo "\$ pgrep -a nv-hostengine"; pgrep -a nv-hostengine || echo "(not running)"
+} | tee "$dcgm_report"
+has_dcgm=0
+{ ldconfig -p 2>/dev/null | grep -q 'libdcgm\.so\.4 '; } || ls /usr/lib/x86_64-linux-gnu/libdcgm.so.4 /usr/lib64/libdcgm.so.4 /usr/lib/aarch64-linux-gnu/libdcgm.so.4 >/dev/null 2>&1 && has_dcgm=1
+
 "$nvsdk" exporter --listen "127.0.0.1:$port" 2>"$log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null' EXIT
@@ -34,6 +48,16 @@ echo "== GPU 0 before (fleet counters), $before"
 grep -E '^(DCGM_FI_DEV_(FB_USED|FB_RESERVED|FB_FREE|XID_ERRORS|NVLINK_BANDWIDTH_TOTAL|VGPU_LICENSE_STATUS)\{gpu="0"|nvsdk_gpu_xid_errors_total|nvsdk_exporter_info|nvsdk_driver_info)' "$before"
 check "FB_RESERVED served" "grep -q '^DCGM_FI_DEV_FB_RESERVED{' '$before'"
 check "every DCGM series has the DCGM_FI_DRIVER_VERSION label" "! grep -E '^DCGM_FI_' '$before' | grep -vq 'DCGM_FI_DRIVER_VERSION=\"'"
+gpus=$(grep -c '^DCGM_FI_DEV_GPU_TEMP{' "$before")
+echo "== DCGM profiling fields (host has libdcgm.so.4: $has_dcgm)"
+grep -E '^(nvsdk_exporter_info|DCGM_FI_PROF_[A-Z_]+\{gpu="0")' "$before" | tee -a "$dcgm_report"
+grep 'DCGM_FI_PROF\|DCGM' "$log" | tee -a "$dcgm_report"
+if [ "$has_dcgm" = 1 ]; then
+  check "DCGM present: nvsdk_exporter_info{prof=\"available\"}" "grep -q '^nvsdk_exporter_info{prof=\"available\"' '$before'"
+  check "DCGM present: DCGM_FI_PROF_GR_ENGINE_ACTIVE and PIPE_TENSOR_ACTIVE on every GPU" "[ \"\$(grep -c '^DCGM_FI_PROF_GR_ENGINE_ACTIVE{' '$before')\" = $gpus ] && [ \"\$(grep -c '^DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{' '$before')\" = $gpus ]"
+else
+  check "no DCGM: no DCGM_FI_PROF_* series and nvsdk_exporter_info{prof=\"unavailable\"} says why" "! grep -q '^DCGM_FI_PROF_' '$before' && grep -q '^nvsdk_exporter_info{prof=\"unavailable\",prof_reason=\"libdcgm.so.4 not found' '$before'"
+fi
 check "XID watched on every GPU (DCGM_FI_DEV_XID_ERRORS per GPU)" "[ \"\$(grep -c '^DCGM_FI_DEV_XID_ERRORS{' '$before')\" = \"\$(grep -c '^DCGM_FI_DEV_GPU_TEMP{' '$before')\" ]"
 
 if [ "${NVSDK_PROVOKE_XID:-1}" = 1 ]; then

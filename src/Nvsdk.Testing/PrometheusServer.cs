@@ -69,6 +69,15 @@ public sealed class PrometheusServer : IDisposable
         return response.RootElement.GetProperty("data").GetProperty("result").Clone();
     }
 
+    /// <summary>The type Prometheus recorded for a metric from the scrape's `# TYPE` line (`/api/v1/metadata`), or null.</summary>
+    public async Task<string?> MetricTypeAsync(string metric)
+    {
+        using var response = JsonDocument.Parse(await http.GetStringAsync("/api/v1/metadata?metric=" + Uri.EscapeDataString(metric)));
+        return response.RootElement.GetProperty("data").TryGetProperty(metric, out var entries) && entries.GetArrayLength() > 0
+            ? entries[0].GetProperty("type").GetString()
+            : null;
+    }
+
     /// <summary>The alerts Prometheus holds now (`/api/v1/alerts`: labels, annotations, state), pending and firing.</summary>
     public async Task<JsonElement> AlertsAsync()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using Nvsdk.Core.Gpu.Dcgm;
 using Nvsdk.Core.Gpu.Host;
 using Nvsdk.Core.Metrics;
 using Nvsdk.Core.Metrics.PodResources;
@@ -32,11 +33,16 @@ internal static class ExporterCommand
         {
             Description = $"The kubelet's pod-resources socket, for pod/namespace/container labels (default {PodResourcesClient.DefaultSocket} when it exists)",
         };
+        var dcgm = new Option<string?>("--dcgm")
+        {
+            Description = $"Where DCGM_FI_PROF_* come from: auto (nv-hostengine at {DcgmMode.LocalHostEngine}, else an embedded DCGM engine; the default), embedded, off, or an nv-hostengine HOST:PORT. With --from-snapshot only when given",
+        };
         var command = new Command("exporter", "Serve Prometheus metrics (dcgm-exporter names + nvsdk_*) for this host's GPUs on /metrics")
         {
             listen,
             collectors,
             podSocket,
+            dcgm,
             DoctorCommand.HostRoot,
             DoctorCommand.FromSnapshot,
         };
@@ -54,7 +60,8 @@ internal static class ExporterCommand
             }
 
             var counters = result.GetValue(collectors) is { } file ? CounterSelection.Load(file) : null;
-            if (counters?.Names.Where(n => n != DcgmGpuMetrics.DriverVersionLabel).Except(DcgmGpuMetrics.Names).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } unserved)
+            var dcgmMode = result.GetValue(dcgm) is { } modeText ? DcgmMode.Parse(modeText) : null;
+            if (counters?.Names.Where(n => n != DcgmGpuMetrics.DriverVersionLabel).Except(DcgmGpuMetrics.Names).Except(DcgmProfField.Names).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } unserved)
             {
                 Log($"--collectors: not served by nvsdk: {string.Join(", ", unserved)}");
             }
@@ -71,16 +78,17 @@ internal static class ExporterCommand
                     await pods.RefreshAsync(ct).ConfigureAwait(false); // the first scrape already has the labels
                 }
 
+                // A recorded host has no DCGM unless --dcgm asks to join a live one's fields to it.
+                using var profiler = gpus is LiveGpuSource || dcgmMode is not null
+                    ? DcgmProfiler.Open(dcgmMode ?? DcgmMode.Auto, DcgmProfiler.LibraryCandidates(result.GetValue(DoctorCommand.HostRoot) ?? "/"), ProfFields(counters), Log)
+                    : null;
                 scraper = new MetricsScraper(gpus, doctor, hostname, Version)
                 {
                     Counters = counters,
                     Pods = pods is null ? null : () => pods.Owners,
-                    Profiling = gpus is LiveGpuSource ? ProfilingSupport.Probe(result.GetValue(DoctorCommand.HostRoot) ?? "/") : ProfilingSupport.Recorded,
+                    Dcgm = profiler,
                 };
-                if (!scraper.Profiling.Available)
-                {
-                    Log($"no DCGM_FI_PROF_* fields: {scraper.Profiling.Reason}");
-                }
+                Log(profiler is { Available: true } ? $"DCGM_FI_PROF_* fields: {profiler.Reason}" : $"no DCGM_FI_PROF_* fields: {profiler?.Reason ?? ProfilingSupport.Recorded.Reason}");
 
                 using var refresh = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var refreshing = pods?.RunAsync(refresh.Token) ?? Task.CompletedTask;
@@ -98,6 +106,10 @@ internal static class ExporterCommand
         });
         return command;
     }
+
+    /// <summary>The profiling fields to watch: those a --collectors file names, else all nvsdk knows.</summary>
+    private static IReadOnlyList<DcgmProfField> ProfFields(CounterSelection? counters) =>
+        counters is null ? DcgmProfField.All : [.. DcgmProfField.All.Where(f => counters.Includes(f.Name))];
 
     /// <summary>nvsdk's version as `--version` prints it.</summary>
     private static string Version =>

@@ -60,10 +60,10 @@ public static class DcgmGpuMetrics
 
     /// <summary>
     /// dcgm-exporter's labels, in its order: gpu, UUID, pci_bus_id, device, modelName, Hostname, then its
-    /// label fields (DCGM_FI_DRIVER_VERSION) and, when the kubelet says which pod holds the GPU, pod,
-    /// namespace and container.
+    /// label fields (DCGM_FI_DRIVER_VERSION) and, for a series attributed to a pod, pod, namespace and
+    /// container (and vgpu, the replica, when the GPU is shared).
     /// </summary>
-    public static (string Name, string Value)[] Labels(GpuReport gpu, GpuSeriesContext context)
+    public static (string Name, string Value)[] Labels(GpuReport gpu, GpuSeriesContext context, PodOwner? owner = null)
     {
         List<(string, string)> labels =
         [
@@ -79,26 +79,51 @@ public static class DcgmGpuMetrics
             labels.Add((DriverVersionLabel, driver));
         }
 
-        if (context.Owner(gpu) is { } owner)
+        if (owner is not null)
         {
             labels.Add(("pod", owner.Pod));
             labels.Add(("namespace", owner.Namespace));
             labels.Add(("container", owner.Container));
+            if (owner.Vgpu is { } replica)
+            {
+                labels.Add(("vgpu", replica));
+            }
         }
 
         return [.. labels];
     }
 
+    /// <summary>
+    /// The label sets one GPU's value is served under: one per container the kubelet lists for the GPU (a
+    /// shared, time-sliced GPU has several, and each gets the GPU's value, as dcgm-exporter does), or one
+    /// without pod labels when no pod holds it.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Value)[]> LabelSets(GpuReport gpu, GpuSeriesContext context) =>
+        context.Owners(gpu) is { Count: > 0 } owners ? [.. owners.Select(o => Labels(gpu, context, o))] : [Labels(gpu, context)];
+
+    /// <summary>Adds <paramref name="value"/> under each of the GPU's label sets; nothing when there is no value.</summary>
+    public static void AddSeries(MetricFamily family, double? value, GpuReport gpu, GpuSeriesContext context)
+    {
+        foreach (var labels in LabelSets(gpu, context))
+        {
+            family.AddIfPresent(value, labels);
+        }
+    }
+
     /// <summary>Adds every GPU's series; families come out in the table's order, GPUs in index order within each.</summary>
     public static void Write(Exposition exposition, IReadOnlyList<GpuReport> gpus, GpuSeriesContext context)
     {
-        var labels = gpus.Select(g => Labels(g, context)).ToList();
+        var labels = gpus.Select(g => LabelSets(g, context)).ToList();
         foreach (var row in Rows.Where(r => context.Counters?.Includes(r.Name) ?? true))
         {
             var family = exposition.Family(row.Name, row.Type, row.Help);
             for (var i = 0; i < gpus.Count; i++)
             {
-                family.AddIfPresent(row.Value(gpus[i]), labels[i]);
+                var value = row.Value(gpus[i]);
+                foreach (var set in labels[i])
+                {
+                    family.AddIfPresent(value, set);
+                }
             }
         }
     }

@@ -9,18 +9,21 @@ namespace Nvsdk.Core.Metrics;
 /// </summary>
 public sealed record GpuSeriesContext(string Hostname, string? DriverVersion = null)
 {
-    /// <summary>Pods by GPU UUID or by index (the device plugin names a GPU either way); null: no attribution.</summary>
-    public IReadOnlyDictionary<string, PodOwner>? Pods { get; init; }
+    /// <summary>The containers holding each GPU, by UUID or by index (the device plugin names a GPU either way); null: no attribution.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<PodOwner>>? Pods { get; init; }
 
     public CounterSelection? Counters { get; init; }
 
-    /// <summary>Who holds this GPU: looked up by UUID first, then by index.</summary>
-    public PodOwner? Owner(GpuReport gpu) =>
-        Pods is null ? null
+    /// <summary>Who holds this GPU (several containers when it is shared): looked up by UUID first, then by index; empty: nobody.</summary>
+    public IReadOnlyList<PodOwner> Owners(GpuReport gpu) =>
+        Pods is null ? []
         : Pods.TryGetValue(gpu.Uuid, out var byUuid) ? byUuid
         : Pods.TryGetValue(gpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), out var byIndex) ? byIndex
-        : null;
+        : [];
 }
 
-/// <summary>The container a GPU is allocated to, as the kubelet's pod-resources API lists it.</summary>
-public sealed record PodOwner(string Pod, string Namespace, string Container);
+/// <summary>
+/// The container a GPU is allocated to, as the kubelet's pod-resources API lists it; <paramref name="Vgpu"/> is
+/// the replica of a shared GPU (the `N` of the device plugin's `GPU-…::N`), dcgm-exporter's `vgpu` label.
+/// </summary>
+public sealed record PodOwner(string Pod, string Namespace, string Container, string? Vgpu = null);

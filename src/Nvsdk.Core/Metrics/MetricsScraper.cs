@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Nvsdk.Core.Gpu.Dcgm;
 
 namespace Nvsdk.Core.Metrics;
 
@@ -15,10 +16,13 @@ public sealed class MetricsScraper(IGpuSource gpus, DoctorCache? doctor, string 
     public CounterSelection? Counters { get; init; }
 
     /// <summary>Which pod holds each GPU (the kubelet's pod-resources API); null: no attribution.</summary>
-    public Func<IReadOnlyDictionary<string, PodOwner>>? Pods { get; init; }
+    public Func<IReadOnlyDictionary<string, IReadOnlyList<PodOwner>>>? Pods { get; init; }
 
-    /// <summary>Why DCGM_FI_PROF_* are (not) served, for nvsdk_exporter_info.</summary>
+    /// <summary>Why DCGM_FI_PROF_* are not served, for nvsdk_exporter_info, when there is no <see cref="Dcgm"/>.</summary>
     public ProfilingSupport Profiling { get; init; } = ProfilingSupport.Recorded;
+
+    /// <summary>DCGM's field watch for the DCGM_FI_PROF_* series; null: none (see <see cref="Profiling"/>).</summary>
+    public DcgmProfiler? Dcgm { get; init; }
 
     public string Scrape()
     {
@@ -27,9 +31,16 @@ public sealed class MetricsScraper(IGpuSource gpus, DoctorCache? doctor, string 
         var exposition = new Exposition();
         var context = new GpuSeriesContext(hostname, nvml.DriverVersion) { Counters = Counters, Pods = Pods?.Invoke() };
         DcgmGpuMetrics.Write(exposition, nvml.Gpus, context);
+        if (Dcgm is not null)
+        {
+            // Read first: a failing read turns the info line below to unavailable with DCGM's reason.
+            DcgmProfMetrics.Write(exposition, nvml.Gpus, context, Dcgm.Fields, Dcgm.Read());
+        }
+
+        var profiling = Dcgm is null ? Profiling : ProfilingSupport.Of(Dcgm);
         NvsdkMetrics.Write(exposition, version, nvml, doctor?.Current, hostname);
         exposition.Gauge("nvsdk_exporter_info", "What this exporter can serve: profiling fields (DCGM) and pod attribution (kubelet); always 1.")
-            .Add(1, ("prof", Profiling.Available ? "available" : "unavailable"), ("prof_reason", Profiling.Reason), ("pod_attribution", Pods is null ? "off" : "kubelet"));
+            .Add(1, ("prof", profiling.Available ? "available" : "unavailable"), ("prof_reason", profiling.Reason), ("pod_attribution", Pods is null ? "off" : "kubelet"));
         var text = new StringBuilder(16 * 1024);
         using var writer = new StringWriter(text, CultureInfo.InvariantCulture);
         exposition.WriteTo(writer);

@@ -81,16 +81,40 @@ public class FleetCountersTests
     {
         var context = new GpuSeriesContext("hgx", "580.159.04")
         {
-            Pods = new Dictionary<string, PodOwner>
+            Pods = new Dictionary<string, IReadOnlyList<PodOwner>>
             {
-                [H200x2.Gpus[0].Uuid] = new("trainer-0", "ml", "pytorch"),
-                ["1"] = new("infer-7", "serving", "vllm"),
+                [H200x2.Gpus[0].Uuid] = [new("trainer-0", "ml", "pytorch")],
+                ["1"] = [new("infer-7", "serving", "vllm")],
             },
         };
-        var zero = DcgmGpuMetrics.Labels(H200x2.Gpus[0], context);
+        var zero = Assert.Single(DcgmGpuMetrics.LabelSets(H200x2.Gpus[0], context));
         Assert.Equal(["gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname", "DCGM_FI_DRIVER_VERSION", "pod", "namespace", "container"], zero.Select(l => l.Name));
         Assert.Equal(("pod", "trainer-0"), zero[7]);
-        Assert.Contains(("namespace", "serving"), DcgmGpuMetrics.Labels(H200x2.Gpus[1], context));
-        Assert.DoesNotContain(DcgmGpuMetrics.Labels(H200x2.Gpus[1], context with { Pods = new Dictionary<string, PodOwner>() }), l => l.Name == "pod");
+        Assert.Contains(("namespace", "serving"), Assert.Single(DcgmGpuMetrics.LabelSets(H200x2.Gpus[1], context)));
+        Assert.DoesNotContain(Assert.Single(DcgmGpuMetrics.LabelSets(H200x2.Gpus[1], context with { Pods = new Dictionary<string, IReadOnlyList<PodOwner>>() })), l => l.Name == "pod");
+    }
+
+    [Fact]
+    public void Write_SharedGpu_OneSeriesPerContainerWithItsReplica_UnsharedGpuOnce()
+    {
+        var context = new GpuSeriesContext("hgx", "580.159.04")
+        {
+            Pods = new Dictionary<string, IReadOnlyList<PodOwner>>
+            {
+                [H200x2.Gpus[0].Uuid] = [new("infer-a", "serving", "vllm", "0"), new("infer-b", "serving", "vllm", "1"), new("notebook", "research", "jupyter", "2")],
+            },
+        };
+        var e = new Exposition();
+        DcgmGpuMetrics.Write(e, H200x2.Gpus, context);
+        var util = e.ToString().Split('\n').Where(l => l.StartsWith("DCGM_FI_DEV_GPU_UTIL{", StringComparison.Ordinal)).ToList();
+
+        // GPU 0's utilisation under each of its three containers (the same value), GPU 1 once without pod labels.
+        var gpu0 = util.Where(l => l.Contains("{gpu=\"0\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, gpu0.Count);
+        Assert.Contains(gpu0, l => l.EndsWith(",pod=\"infer-a\",namespace=\"serving\",container=\"vllm\",vgpu=\"0\"} " + H200x2.Gpus[0].UtilizationGpu, StringComparison.Ordinal));
+        Assert.Contains(gpu0, l => l.Contains("pod=\"notebook\",namespace=\"research\",container=\"jupyter\",vgpu=\"2\"}", StringComparison.Ordinal));
+        Assert.Single(gpu0.Select(l => l[(l.LastIndexOf(' ') + 1)..]).Distinct());
+        var gpu1 = Assert.Single(util, l => l.Contains("{gpu=\"1\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("pod=", gpu1, StringComparison.Ordinal);
     }
 }

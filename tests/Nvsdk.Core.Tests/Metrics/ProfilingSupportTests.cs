@@ -1,19 +1,20 @@
+using Nvsdk.Core.Gpu.Dcgm;
 using Nvsdk.Core.Metrics;
 using Nvsdk.Testing;
 
 namespace Nvsdk.Core.Tests.Metrics;
 
-/// <summary>DCGM_FI_PROF_* need DCGM: without libdcgm.so.4 they are absent and the exporter says why.</summary>
+/// <summary>DCGM_FI_PROF_* need DCGM: without a working libdcgm.so.4 they are absent and the exporter says why.</summary>
 public class ProfilingSupportTests
 {
     [SkippableFact]
-    public void Probe_NoDcgmOnThisHost_UnavailableNamingTheLibrary()
+    public void Open_NoDcgmOnThisHost_UnavailableNamingTheLibrary()
     {
         Skip.If(File.Exists("/usr/lib/x86_64-linux-gnu/libdcgm.so.4") || File.Exists("/usr/lib64/libdcgm.so.4"), "this host has DCGM");
         using var root = new TempDir();
-        var support = ProfilingSupport.Probe(root.Path);
-        Assert.False(support.Available);
-        Assert.StartsWith("libdcgm.so.4 not found", support.Reason, StringComparison.Ordinal);
+        using var dcgm = DcgmProfiler.Open(DcgmMode.Auto, DcgmProfiler.LibraryCandidates(root.Path), DcgmProfField.All);
+        Assert.False(dcgm.Available);
+        Assert.StartsWith("libdcgm.so.4 not found", dcgm.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,13 +8,13 @@ namespace Nvsdk.Core.Metrics.PodResources;
 /// </summary>
 public sealed class PodAttribution(PodResourcesClient client, Action<string> log, TimeSpan? period = null) : IDisposable
 {
-    private volatile IReadOnlyDictionary<string, PodOwner> owners = new Dictionary<string, PodOwner>();
+    private volatile IReadOnlyDictionary<string, IReadOnlyList<PodOwner>> owners = new Dictionary<string, IReadOnlyList<PodOwner>>();
     private bool? answering;
 
     public TimeSpan Period { get; } = period ?? TimeSpan.FromSeconds(5);
 
     /// <summary>GPU owners by device id (UUID or index) as of the last answer; empty before it or after a failure.</summary>
-    public IReadOnlyDictionary<string, PodOwner> Owners => owners;
+    public IReadOnlyDictionary<string, IReadOnlyList<PodOwner>> Owners => owners;
 
     /// <summary>Asks the kubelet once; never throws but for cancellation.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
@@ -32,7 +32,7 @@ public sealed class PodAttribution(PodResourcesClient client, Action<string> log
         }
         catch (Errors.PodResourcesException e)
         {
-            owners = new Dictionary<string, PodOwner>();
+            owners = new Dictionary<string, IReadOnlyList<PodOwner>>();
             if (answering is not false)
             {
                 log($"no pod labels: {e.Message}");

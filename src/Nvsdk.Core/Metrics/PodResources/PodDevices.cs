@@ -27,16 +27,46 @@ public static class PodDevices
         return list;
     }
 
-    /// <summary>The GPU owners for <paramref name="resource"/>, keyed by device id (UUID or index); the first container listed wins a shared GPU.</summary>
-    public static Dictionary<string, PodOwner> Owners(IEnumerable<Allocation> allocations, string resource)
+    /// <summary>
+    /// The containers holding each GPU of <paramref name="resource"/>, keyed by device id (UUID or index), in the
+    /// kubelet's order. A shared GPU (time-slicing) is listed once per replica: the NVIDIA device plugin names
+    /// replicas `GPU-…::N`, GKE `N/vgpuM`; both are filed under the GPU and keep the replica as
+    /// <see cref="PodOwner.Vgpu"/>, as dcgm-exporter does. A container listed twice for the same replica counts once.
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<PodOwner>> Owners(IEnumerable<Allocation> allocations, string resource)
     {
-        var owners = new Dictionary<string, PodOwner>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, List<PodOwner>>(StringComparer.Ordinal);
         foreach (var a in allocations.Where(a => a.Resource == resource))
         {
-            owners.TryAdd(a.DeviceId, a.Owner);
+            var (device, replica) = SharedReplica(a.DeviceId);
+            var owner = a.Owner with { Vgpu = replica };
+            if (!owners.TryGetValue(device, out var list))
+            {
+                owners[device] = list = [];
+            }
+
+            if (!list.Contains(owner))
+            {
+                list.Add(owner);
+            }
         }
 
-        return owners;
+        return owners.ToDictionary(o => o.Key, o => (IReadOnlyList<PodOwner>)o.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The GPU and replica of a shared device id (`GPU-…::3` → GPU-…, 3; `0/vgpu2` → 0, 2); a plain id has no replica.</summary>
+    public static (string Device, string? Replica) SharedReplica(string deviceId)
+    {
+        foreach (var separator in (ReadOnlySpan<string>)["::", "/vgpu"])
+        {
+            var at = deviceId.IndexOf(separator, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                return (deviceId[..at], deviceId[(at + separator.Length)..]);
+            }
+        }
+
+        return (deviceId, null);
     }
 
     private static void ReadPod(ReadOnlySpan<byte> pod, List<Allocation> list)
