@@ -118,14 +118,52 @@ public sealed class OneRetryPolicyTests : IAsyncDisposable
         Assert.Equal(Fast.AttemptsPerSource, server.Requests.Count);
     }
 
+    [Fact]
+    public async Task Fetch_CancelledDuringRetries_EndsAsCancellationNotAsAFailedSource()
+    {
+        server.Route("/a.tar.xz", Fault.Status(503));
+        using var downloader = new ArtifactDownloader(Fast with { AttemptsPerSource = 1000, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(20) });
+        using var cancel = new CancellationTokenSource();
+        var events = new List<FetchEvent>();
+
+        var download = downloader.DownloadAsync(TestArtifacts.For(Hello, "a.tar.xz", server.Url("/a.tar.xz")), temp.Combine("a.part"), e =>
+        {
+            lock (events)
+            {
+                events.Add(e);
+                if (events.Count == 2)
+                {
+                    cancel.Cancel(); // as SIGINT does, through CliRunner's token
+                }
+            }
+        }, cancel.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
+        Assert.InRange(server.Count("/a.tar.xz"), 2, 3);
+        Assert.False(File.Exists(temp.Combine("a.part")));
+    }
+
+    [Fact]
+    public async Task S3Upload_SlowerThanTheStallTimeButMoving_IsNotCutOff()
+    {
+        server.Route("/bucket/big", Fault.Status(200));
+        var body = new byte[10 * 4096];
+        using var s3 = S3(Fast with { StallTimeout = TimeSpan.FromMilliseconds(300) });
+
+        // Ten chunks, 100 ms apart: a second in all, more than three times the stall time, never silent for long.
+        await s3.PutObjectAsync("big", () => new TricklingStream(body, 4096, TimeSpan.FromMilliseconds(100)), body.Length, Hex(body), new Dictionary<string, string>());
+
+        Assert.Equal(body.Length, server.Requests.Single().BodyLength);
+    }
+
     private void RouteUploadSession()
     {
         server.Route(BlobPath, Fault.Status(404));
         server.Route("/v2/repo/blobs/uploads/", Fault.Status(202, "Location: /upload/1\r\n"));
     }
 
-    private S3Client S3() =>
-        new(new S3Target(new Uri($"http://127.0.0.1:{server.Port}"), "bucket", string.Empty, "us-east-1"), new S3Credentials("id", "secret"), options: Fast);
+    private S3Client S3(FetchOptions? options = null) =>
+        new(new S3Target(new Uri($"http://127.0.0.1:{server.Port}"), "bucket", string.Empty, "us-east-1"), new S3Credentials("id", "secret"), options: options ?? Fast);
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -134,4 +172,21 @@ public sealed class OneRetryPolicyTests : IAsyncDisposable
     private ImageReference Image => ImageReference.Parse($"127.0.0.1:{server.Port}/repo:latest");
 
     private static OciDescriptor Blob => new() { MediaType = OciMediaTypes.OciLayerGzip, Digest = Digest, Size = 5 };
+
+    /// <summary>An upload source that hands out <c>chunk</c> bytes per read, each after <c>pause</c>.</summary>
+    private sealed class TricklingStream(byte[] data, int chunk, TimeSpan pause) : Nvsdk.Core.Platform.ReadOnlyStream
+    {
+        private int position;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(pause, cancellationToken);
+            var n = Math.Min(Math.Min(chunk, buffer.Length), data.Length - position);
+            data.AsMemory(position, n).CopyTo(buffer);
+            position += n;
+            return n;
+        }
+    }
 }
