@@ -8,8 +8,9 @@ namespace Nvsdk.Testing;
 
 /// <summary>
 /// A small scriptable HTTP/1.1 server on loopback for fault injection: each path plays a sequence of
-/// behaviours, one per request (the last repeats): serve (honouring Range), fail with a status, cut the body
-/// short, or stall. Every request is recorded so tests can assert what the client asked for.
+/// behaviours, one per request (the last repeats; a route without a query matches any query): serve (honouring Range), fail with a status, cut the body
+/// short, or stall. Every request is recorded (method, path, Range, body length) so tests can assert what the
+/// client asked for and count requests; a request body (an upload) is read in full before the answer.
 /// </summary>
 public sealed class FaultHttpServer : IAsyncDisposable
 {
@@ -34,6 +35,9 @@ public sealed class FaultHttpServer : IAsyncDisposable
     public void Route(string path, params Fault[] sequence) => routes[path] = new RouteState(sequence);
 
     public int Count(string path) => Requests.Count(r => r.Path == path);
+
+    /// <summary>Requests to <paramref name="path"/> whatever their query string.</summary>
+    public int CountIgnoringQuery(string path) => Requests.Count(r => r.Path.Split('?')[0] == path);
 
     private async Task AcceptAsync()
     {
@@ -69,8 +73,10 @@ public sealed class FaultHttpServer : IAsyncDisposable
                 var lines = head.Split("\r\n");
                 var path = lines[0].Split(' ')[1];
                 var range = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))?[6..].Trim();
-                Requests.Enqueue(new RecordedRequest(path, range));
-                var fault = routes.TryGetValue(path, out var route) ? route.Next() : Fault.Status(404);
+                var length = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))?[15..].Trim();
+                var body = await DrainAsync(stream, length is null ? 0 : long.Parse(length, CultureInfo.InvariantCulture));
+                Requests.Enqueue(new RecordedRequest(path, range) { Method = lines[0].Split(' ')[0], BodyLength = body });
+                var fault = routes.TryGetValue(path, out var route) || routes.TryGetValue(path.Split('?')[0], out route) ? route.Next() : Fault.Status(404);
                 await fault.WriteAsync(stream, range, stop.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
@@ -78,6 +84,25 @@ public sealed class FaultHttpServer : IAsyncDisposable
                 // The client went away; that is the point of several faults.
             }
         }
+    }
+
+    /// <summary>Reads and counts an upload's body, so the client sees its PUT taken before the answer.</summary>
+    private static async Task<long> DrainAsync(NetworkStream stream, long length)
+    {
+        var buffer = new byte[65536];
+        var read = 0L;
+        while (read < length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - read)));
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return read;
     }
 
     private static async Task<string?> ReadHeadAsync(NetworkStream stream)
@@ -121,12 +146,19 @@ public sealed class FaultHttpServer : IAsyncDisposable
     }
 }
 
-public sealed record RecordedRequest(string Path, string? Range);
+public sealed record RecordedRequest(string Path, string? Range)
+{
+    public string Method { get; init; } = "GET";
+
+    /// <summary>How many body bytes the request carried (an upload).</summary>
+    public long BodyLength { get; init; }
+}
 
 /// <summary>One scripted response.</summary>
 public abstract record Fault
 {
-    public static Fault Status(int code) => new StatusFault(code);
+    /// <summary>An empty answer with the status and any extra header lines ("Location: /x\r\n").</summary>
+    public static Fault Status(int code, string? headers = null) => new StatusFault(code, headers);
 
     /// <summary>Serves the bytes, answering a Range request with 206.</summary>
     public static Fault Serve(byte[] body) => new ServeFault(body, CutAfter: null, StallFor: null, HonourRange: true);
@@ -148,10 +180,10 @@ public abstract record Fault
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
     }
 
-    private sealed record StatusFault(int Code) : Fault
+    private sealed record StatusFault(int Code, string? Headers) : Fault
     {
         internal override Task WriteAsync(NetworkStream stream, string? range, CancellationToken cancellationToken) =>
-            WriteHeadAsync(stream, $"{Code.ToString(CultureInfo.InvariantCulture)} Fault", 0, null, cancellationToken);
+            WriteHeadAsync(stream, $"{Code.ToString(CultureInfo.InvariantCulture)} Fault", 0, Headers, cancellationToken);
     }
 
     private sealed record ServeFault(byte[] Body, int? CutAfter, TimeSpan? StallFor, bool HonourRange) : Fault

@@ -1,28 +1,25 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Nvsdk.Core.Errors;
+using Nvsdk.Core.Http;
 using Nvsdk.Core.LockFile;
 
 namespace Nvsdk.Core.Fetch;
 
 /// <summary>
-/// Downloads one artifact into a partial file, trying its sources in order: 404/410 and other client errors
-/// move on at once; 5xx, 429, stalls, resets and cut-short bodies are retried with back-off, resuming with an
-/// HTTP Range request; a digest mismatch deletes the partial file and moves on. The hash decides, not the
-/// source, so a partial file from one source may be finished from another.
+/// Downloads one artifact into a partial file, trying its sources in order (a mirror first): each source is
+/// one <see cref="ResumableDownload"/> over nvsdk's HTTP pipeline, whose one retry policy handles 5xx, 429,
+/// stalls and resets (and reports each retry); what still fails moves on to the next source, as do 404/410
+/// and other client errors at once. A digest mismatch deletes the partial file first. The hash decides,
+/// not the source, so a partial file from one source may be finished from another.
 /// </summary>
 public sealed class ArtifactDownloader : IDisposable
 {
-    private const int BufferSize = 1 << 20;
-
-    private readonly FetchOptions options;
     private readonly HttpClient client;
+    private readonly ResumableDownload download;
 
     public ArtifactDownloader(FetchOptions options, HttpMessageHandler? handler = null)
     {
-        this.options = options;
         handler ??= new SocketsHttpHandler
         {
             ConnectTimeout = options.StallTimeout,
@@ -30,8 +27,8 @@ public sealed class ArtifactDownloader : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(2, options.Parallelism),
         };
-        client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
+        client = new HttpClient(NvsdkHttp.Pipeline(options, handler)) { Timeout = Timeout.InfiniteTimeSpan };
+        download = new ResumableDownload(options);
     }
 
     public async Task<DownloadResult> DownloadAsync(
@@ -49,32 +46,21 @@ public sealed class ArtifactDownloader : IDisposable
 
         foreach (var source in sources)
         {
-            for (var attempt = 1; ; attempt++)
+            var url = source.Url;
+            var target = new DownloadTarget(artifact.Label, url, artifact.Sha256, artifact.Size);
+            try
             {
-                try
-                {
-                    return await AttemptAsync(artifact, source.Url, partialPath, report, cancellationToken).ConfigureAwait(false);
-                }
-                catch (AttemptFailure failure)
-                {
-                    var retry = failure.Retryable && attempt < options.AttemptsPerSource;
-                    report?.Invoke(new FetchEvent.SourceFailed(artifact.Label, source.Url, failure.Message, retry));
-                    if (!retry)
-                    {
-                        failures.Add(new SourceFailure(source.Url.ToString(), failure.Message, failure.InnerException));
-                        break;
-                    }
-
-                    await Task.Delay(Backoff.Delay(options, attempt, failure.RetryAfter), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is DigestMismatchException or SizeMismatchException)
-                {
-                    // Wrong bytes are not resumable: throw them away so the next source starts clean.
-                    DeleteQuietly(partialPath);
-                    report?.Invoke(new FetchEvent.SourceFailed(artifact.Label, source.Url, e.Message, false));
-                    failures.Add(new SourceFailure(source.Url.ToString(), e.Message, e));
-                    break;
-                }
+                return await download.RunAsync(
+                    target,
+                    partialPath,
+                    (offset, ct) => url.IsFile ? OpenFileAsync(url, offset) : OpenHttpAsync(target, offset, report, ct),
+                    report,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Failure(url, e, cancellationToken) is { } reason)
+            {
+                report?.Invoke(new FetchEvent.SourceFailed(artifact.Label, url, reason, false));
+                failures.Add(new SourceFailure(url.ToString(), reason, e is AttemptFailure ? e.InnerException : e));
             }
         }
 
@@ -82,90 +68,35 @@ public sealed class ArtifactDownloader : IDisposable
         throw new FetchException(artifact.Label, failures, last);
     }
 
-    private async Task<DownloadResult> AttemptAsync(
-        Artifact artifact, Uri url, string partialPath, Action<FetchEvent>? report, CancellationToken cancellationToken)
+    private async Task<SourceBody> OpenHttpAsync(DownloadTarget target, long offset, Action<FetchEvent>? report, CancellationToken cancellationToken)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
+        if (offset > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(offset, null);
+        }
+
+        request.Options.Set(RetryHandler.Notice, reason => report?.Invoke(new FetchEvent.SourceFailed(target.What, target.Url, reason, true)));
+        HttpResponseMessage response;
         try
         {
-            return url.IsFile
-                ? await CopyFromFileAsync(artifact, url, partialPath, report, stall, cancellationToken).ConfigureAwait(false)
-                : await CopyFromHttpAsync(artifact, url, partialPath, report, stall, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new AttemptFailure($"stalled for {options.StallTimeout.TotalSeconds:0.#} s", retryable: true, e);
-        }
-        catch (TruncatedStreamException e)
-        {
-            throw new AttemptFailure(e.Message, retryable: true, e);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw Classify(url, e);
+            throw Classify(target.Url, e);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && IsNetworkError(e))
-        {
-            throw new AttemptFailure($"connection failed: {e.Message}", retryable: true, e);
-        }
+
+        return await ResumableDownload.FromResponseAsync(response, offset, target, Refuse, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DownloadResult> CopyFromHttpAsync(
-        Artifact artifact, Uri url, string partialPath, Action<FetchEvent>? report, CancellationTokenSource stall, CancellationToken cancellationToken)
+    private static Task<Exception> Refuse(HttpResponseMessage response)
     {
-        var existing = PrepareResume(artifact, partialPath);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (existing > 0)
-        {
-            request.Headers.Range = new RangeHeaderValue(existing, null);
-        }
-
-        stall.CancelAfter(options.StallTimeout);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (status == 416)
-        {
-            if (existing > 0 && response.Content.Headers.ContentRange?.Length == existing)
-            {
-                // A previous run got every byte but stopped before the store took the file: check it as it is.
-                return await CopyVerifiedAsync(artifact, url, Stream.Null, partialPath, existing, existing, report, stall, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Our partial file does not fit what the server has: start over.
-            DeleteQuietly(partialPath);
-            throw new AttemptFailure("HTTP 416 for the resume range; restarting", retryable: true);
-        }
-
-        if (status is 404 or 410)
-        {
-            throw new AttemptFailure($"not found (HTTP {status})", retryable: false);
-        }
-
-        if (status is 429 or >= 500)
-        {
-            throw new AttemptFailure($"HTTP {status}", retryable: true, retryAfter: response.Headers.RetryAfter?.Delta);
-        }
-
-        if (status is not (200 or 206))
-        {
-            throw new AttemptFailure($"HTTP {status}", retryable: false);
-        }
-
-        if (status == 200 || response.Content.Headers.ContentRange?.From != existing)
-        {
-            existing = 0; // the server sent the whole file
-        }
-
-        long? total = artifact.Size ?? (response.Content.Headers.ContentLength is { } length ? length + existing : null);
-        var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            return await CopyVerifiedAsync(artifact, url, body, partialPath, existing, total, report, stall, cancellationToken).ConfigureAwait(false);
-        }
+        return Task.FromResult<Exception>(new AttemptFailure(status is 404 or 410 ? $"not found (HTTP {status})" : $"HTTP {status}"));
     }
 
-    private async Task<DownloadResult> CopyFromFileAsync(
-        Artifact artifact, Uri url, string partialPath, Action<FetchEvent>? report, CancellationTokenSource stall, CancellationToken cancellationToken)
+    private static Task<SourceBody> OpenFileAsync(Uri url, long offset)
     {
         FileStream input;
         try
@@ -174,143 +105,33 @@ public sealed class ArtifactDownloader : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new AttemptFailure(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message, retryable: false, e);
+            throw new AttemptFailure(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message, e);
         }
 
-        await using (input.ConfigureAwait(false))
-        {
-            var existing = PrepareResume(artifact, partialPath);
-            if (existing > input.Length)
-            {
-                existing = 0;
-            }
-
-            input.Seek(existing, SeekOrigin.Begin);
-            return await CopyVerifiedAsync(artifact, url, input, partialPath, existing, artifact.Size ?? input.Length, report, stall, cancellationToken).ConfigureAwait(false);
-        }
+        var from = offset <= input.Length ? offset : 0;
+        input.Seek(from, SeekOrigin.Begin);
+        return Task.FromResult(new SourceBody(input, from, input.Length));
     }
 
-    /// <summary>How many bytes of a previous attempt can be kept; drops a partial that is already too long.</summary>
-    private static long PrepareResume(Artifact artifact, string partialPath)
+    /// <summary>Why a source failed, in one line, or null for what is not a source's failure (cancellation, a bug).</summary>
+    private static string? Failure(Uri url, Exception e, CancellationToken cancellationToken) => e switch
     {
-        var info = new FileInfo(partialPath);
-        if (!info.Exists)
-        {
-            return 0;
-        }
-
-        if (artifact.Size is { } size && info.Length >= size && artifact.Sha256 is null)
-        {
-            DeleteQuietly(partialPath);
-            return 0;
-        }
-
-        return info.Length;
-    }
-
-    private async Task<DownloadResult> CopyVerifiedAsync(
-        Artifact artifact,
-        Uri url,
-        Stream body,
-        string partialPath,
-        long existing,
-        long? total,
-        Action<FetchEvent>? report,
-        CancellationTokenSource stall,
-        CancellationToken cancellationToken)
-    {
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        if (existing > 0)
-        {
-            existing = await HashExistingAsync(partialPath, existing, hash, cancellationToken).ConfigureAwait(false);
-        }
-
-        report?.Invoke(new FetchEvent.Started(artifact.Label, url, existing, total));
-        var output = new FileStream(partialPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-        var transferred = 0L;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            await using (output.ConfigureAwait(false))
-            using (var verifying = new VerifyingStream(body, $"{artifact.Label} from {url}", artifact.Sha256, artifact.Size, hash, existing, leaveOpen: true))
-            {
-                while (true)
-                {
-                    stall.CancelAfter(options.StallTimeout);
-                    var n = await verifying.ReadAsync(buffer.AsMemory(), stall.Token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                    transferred += n;
-                    report?.Invoke(new FetchEvent.Progress(artifact.Label, verifying.BytesRead, total));
-                }
-
-                output.Flush(flushToDisk: true);
-                return new DownloadResult(verifying.Digest!.Value, verifying.BytesRead, url, transferred);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Feeds the bytes already on disk into the hash, so a resumed download is verified whole.</summary>
-    /// <summary>Feeds the first <paramref name="length"/> bytes of a partial download into the hash (resume); returns how many there were.</summary>
-    internal static async Task<long> HashExistingAsync(string partialPath, long length, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(partialPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                var read = 0L;
-                while (read < length)
-                {
-                    var n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - read)), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    hash.AppendData(buffer, 0, n);
-                    read += n;
-                }
-
-                return read;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
+        AttemptFailure or DigestMismatchException or SizeMismatchException or TruncatedStreamException => e.Message,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        TimeoutException or OperationCanceledException => e.Message,
+        HttpRequestException http => Classify(url, http).Message,
+        IOException io when io is not FileNotFoundException and not DirectoryNotFoundException => $"connection failed: {io.Message}",
+        _ => null,
+    };
 
     private static AttemptFailure Classify(Uri url, HttpRequestException e) => e.HttpRequestError switch
     {
-        HttpRequestError.NameResolutionError => new AttemptFailure($"cannot resolve host {url.Host} (no network, or a wrong mirror URL)", retryable: false, e),
-        HttpRequestError.ConnectionError => new AttemptFailure($"cannot connect to {url.Authority}: {e.InnerException?.Message ?? e.Message}", retryable: true, e),
-        HttpRequestError.ResponseEnded => new AttemptFailure("the server closed the connection early", retryable: true, e),
-        HttpRequestError.SecureConnectionError => new AttemptFailure($"TLS with {url.Host} failed: {e.Message}", retryable: false, e),
-        _ => new AttemptFailure($"request failed: {e.Message}", retryable: true, e),
+        HttpRequestError.NameResolutionError => new AttemptFailure($"cannot resolve host {url.Host} (no network, or a wrong mirror URL)", e),
+        HttpRequestError.ConnectionError => new AttemptFailure($"cannot connect to {url.Authority}: {e.InnerException?.Message ?? e.Message}", e),
+        HttpRequestError.ResponseEnded => new AttemptFailure("the server closed the connection early", e),
+        HttpRequestError.SecureConnectionError => new AttemptFailure($"TLS with {url.Host} failed: {e.Message}", e),
+        _ => new AttemptFailure($"request failed: {e.Message}", e),
     };
-
-    private static bool IsNetworkError(IOException e) => e is HttpIOException || e.InnerException is System.Net.Sockets.SocketException;
-
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-    }
 
     public void Dispose() => client.Dispose();
 }

@@ -1,31 +1,20 @@
 namespace Nvsdk.Core.Fetch;
 
-/// <summary>One failed attempt at one source: whether trying the same source again can help, and why it failed.</summary>
+/// <summary>One source failed for good (the pipeline has retried what can be retried); the message says why.</summary>
 internal sealed class AttemptFailure : Exception
 {
-    public AttemptFailure(string reason, bool retryable, Exception? inner = null, TimeSpan? retryAfter = null)
-        : base(reason, inner)
-    {
-        Retryable = retryable;
-        RetryAfter = retryAfter;
-    }
-
     public AttemptFailure()
-        : this("failed", retryable: false)
+        : this("failed")
     {
     }
 
     public AttemptFailure(string message)
-        : this(message, retryable: false)
+        : base(message)
     {
     }
 
-    public AttemptFailure(string message, Exception innerException)
-        : this(message, retryable: false, innerException)
+    public AttemptFailure(string message, Exception? innerException)
+        : base(message, innerException)
     {
     }
-
-    public bool Retryable { get; }
-
-    public TimeSpan? RetryAfter { get; }
 }

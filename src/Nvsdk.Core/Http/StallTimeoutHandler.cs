@@ -6,6 +6,8 @@ namespace Nvsdk.Core.Http;
 /// The last stage of nvsdk's HTTP pipeline before the socket: each try must bring its headers within the
 /// stall time (a silent server is a failure the retry policy above sees), and every response body is read
 /// through a <see cref="StallTimeoutStream"/>, whoever reads it (buffered or streamed), so no download hangs.
+/// An upload restarts the clock with every chunk it sends: a large PUT may take longer than the stall time,
+/// a PUT that stops moving may not.
 /// </summary>
 public sealed class StallTimeoutHandler(TimeSpan stall) : DelegatingHandler
 {
@@ -18,6 +20,12 @@ public sealed class StallTimeoutHandler(TimeSpan stall) : DelegatingHandler
         using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             headers.CancelAfter(stall);
+            var upload = request.Content;
+            if (upload is not null)
+            {
+                request.Content = new ProgressWatchedContent(upload, () => headers.CancelAfter(stall));
+            }
+
             try
             {
                 response = await base.SendAsync(request, headers.Token).ConfigureAwait(false);
@@ -25,6 +33,13 @@ public sealed class StallTimeoutHandler(TimeSpan stall) : DelegatingHandler
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new HttpRequestException($"{request.RequestUri?.Authority}: no answer within {stall.TotalSeconds:0.#} s", e);
+            }
+            finally
+            {
+                if (upload is not null)
+                {
+                    request.Content = upload; // a retry above wraps the caller's content again, not our wrapper
+                }
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace Nvsdk.Core.Mirror;
 
@@ -7,28 +6,26 @@ namespace Nvsdk.Core.Mirror;
 /// The two S3 calls a mirror needs, HEAD and PUT of an object, signed with SigV4 and addressed path-style
 /// (`&lt;endpoint&gt;/&lt;bucket&gt;/&lt;key&gt;`), which AWS, R2, MinIO and s3rver accept. A PUT sends the body's
 /// SHA-256 as x-amz-content-sha256, so the server rejects bytes that do not match it. Single PUT only:
-/// objects over 5 GiB would need multipart upload, which is not implemented.
+/// objects over 5 GiB would need multipart upload, which is not implemented. Requests go through nvsdk's one
+/// HTTP pipeline (<see cref="Http.NvsdkHttp"/>): its retry policy replays a failed PUT (the body is a
+/// <see cref="Http.ReplayableContent"/>), and nothing here retries again.
 /// </summary>
 internal sealed class S3Client : IDisposable
 {
     /// <summary>The largest object S3 accepts in one PUT.</summary>
     public const long MaxSinglePutSize = 5L * 1024 * 1024 * 1024;
 
-    private const int Attempts = 3;
-
     private readonly S3Target target;
     private readonly S3Credentials credentials;
     private readonly HttpClient client;
     private readonly TimeProvider time;
 
-    public S3Client(S3Target target, S3Credentials credentials, HttpMessageHandler? handler = null, TimeProvider? time = null)
+    public S3Client(S3Target target, S3Credentials credentials, HttpMessageHandler? handler = null, TimeProvider? time = null, Fetch.FetchOptions? options = null)
     {
         this.target = target;
         this.credentials = credentials;
         this.time = time ?? TimeProvider.System;
-        handler ??= new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30), AutomaticDecompression = DecompressionMethods.None };
-        client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.Add(Platform.NvsdkVersion.UserAgent);
+        client = new HttpClient(Http.NvsdkHttp.Pipeline(options ?? new Fetch.FetchOptions(), handler)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The object's size and x-amz-meta-* headers (names without the prefix), or null if there is none.</summary>
@@ -79,49 +76,21 @@ internal sealed class S3Client : IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string key, PutBody? body, CancellationToken cancellationToken)
     {
         var url = ObjectUrl(key);
-        for (var attempt = 1; ; attempt++)
+        using var request = Sign(new HttpRequestMessage(method, url), body);
+        try
         {
-            using var request = Sign(new HttpRequestMessage(method, url), body);
-            try
-            {
-                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                if (attempt < Attempts && (int)response.StatusCode is >= 500 or 429)
-                {
-                    response.Dispose();
-                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                return response;
-            }
-            catch (HttpRequestException e) when (Cause(e) is { } inner)
-            {
-                // The body's own check failed (the store's copy is damaged): not the server's fault, not retryable.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
-                throw;
-            }
-            catch (HttpRequestException) when (attempt < Attempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt * attempt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new MirrorException($"{method} {url}: {e.Message.TrimEnd('.')}", e);
-            }
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static Errors.NvsdkException? Cause(Exception e)
-    {
-        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        catch (HttpRequestException e) when (Http.RetryHandler.SourceFailure(e) is { } inner)
         {
-            if (inner is Errors.NvsdkException found)
-            {
-                return found;
-            }
+            // The body's own check failed (the store's copy is damaged): not the server's fault, and not retried.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inner);
+            throw;
         }
-
-        return null;
+        catch (HttpRequestException e)
+        {
+            throw new MirrorException($"{method} {url}: {e.Message.TrimEnd('.')}", e);
+        }
     }
 
     private HttpRequestMessage Sign(HttpRequestMessage request, PutBody? body)
@@ -146,10 +115,7 @@ internal sealed class S3Client : IDisposable
                 headers["x-amz-meta-" + name.ToLowerInvariant()] = value;
             }
 
-            var content = new StreamContent(body.Open());
-            content.Headers.ContentLength = body.Length;
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            request.Content = content;
+            request.Content = new Http.ReplayableContent(body.Open, body.Length);
         }
 
         foreach (var (name, value) in headers)

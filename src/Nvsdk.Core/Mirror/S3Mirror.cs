@@ -11,10 +11,10 @@ public sealed class S3Mirror : IMirrorDestination
     private readonly S3Client client;
 
     /// <summary>A mirror in the bucket; <c>publicBaseUrl</c> is where readers fetch the objects when not the endpoint itself (an R2 custom domain).</summary>
-    public S3Mirror(S3Target target, S3Credentials credentials, Uri? publicBaseUrl = null, HttpMessageHandler? handler = null)
+    public S3Mirror(S3Target target, S3Credentials credentials, Uri? publicBaseUrl = null, HttpMessageHandler? handler = null, Fetch.FetchOptions? options = null)
     {
         Target = target;
-        client = new S3Client(target, credentials, handler);
+        client = new S3Client(target, credentials, handler, options: options);
         BaseUrl = publicBaseUrl ?? target.BaseUrl;
     }
 

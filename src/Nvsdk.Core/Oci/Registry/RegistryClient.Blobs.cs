@@ -1,15 +1,14 @@
-using System.Buffers;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Fetch;
+using Nvsdk.Core.Http;
 using Nvsdk.Core.Primitives;
 
 namespace Nvsdk.Core.Oci.Registry;
 
 /// <summary>
 /// Blobs: every byte is hashed and counted as it streams in, against the digest and size the manifest
-/// gives; a download to a file resumes with a Range request after a stall, reset or cut body.
+/// gives; a download to a file is the one <see cref="ResumableDownload"/> that artifacts use too.
 /// </summary>
 public sealed partial class RegistryClient
 {
@@ -47,8 +46,10 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Downloads a blob to <paramref name="partialPath"/>, resuming what an earlier attempt or run left there,
-    /// with retries. On a digest or size mismatch the partial file is deleted and the error names the blob.
+    /// Downloads a blob to <paramref name="partialPath"/> through the one <see cref="ResumableDownload"/>:
+    /// resuming what an earlier attempt or run left there, restarting from zero once when those bytes turn out
+    /// damaged. On a digest or size mismatch the partial file is deleted and the error names the blob.
+    /// <paramref name="progress"/> is told each change of the bytes on disk (negative when it starts over).
     /// </summary>
     public async Task DownloadBlobAsync(
         ImageReference image,
@@ -57,102 +58,38 @@ public sealed partial class RegistryClient
         Action<long>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var digest = BlobDigest(image, blob);
-        for (var attempt = 1; ; attempt++)
+        var target = new DownloadTarget($"{image.Registry}/{image.Repository}@{blob.Digest}", RepositoryUri(image, $"blobs/{blob.Digest}"), BlobDigest(image, blob), blob.Size);
+        var onDisk = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
+        void Report(FetchEvent e)
         {
-            try
+            var now = e switch
             {
-                await DownloadAttemptAsync(image, blob, digest, partialPath, progress, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (e is DigestMismatchException or SizeMismatchException)
-            {
-                File.Delete(partialPath);
-                throw;
-            }
-            catch (Exception e) when (attempt < options.Fetch.AttemptsPerSource && IsRetryable(e, cancellationToken))
-            {
-                await Task.Delay(Backoff.Delay(options.Fetch, attempt, null), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsRetryable(e, cancellationToken))
-            {
-                throw new RegistryException($"{image.Registry}/{image.Repository}@{blob.Digest}: {e.Message}", retryable: true, innerException: e);
-            }
+                FetchEvent.Started s => s.ResumedFrom,
+                FetchEvent.Progress p => p.Bytes,
+                _ => onDisk,
+            };
+            progress?.Invoke(now - onDisk);
+            onDisk = now;
+        }
+
+        try
+        {
+            await new ResumableDownload(options.Fetch).RunAsync(target, partialPath, (offset, ct) => OpenRangeAsync(image, blob, target, offset, ct), Report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TruncatedStreamException or TimeoutException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new RegistryException($"{target.What}: {e.Message}", retryable: true, innerException: e);
         }
     }
 
-    private static bool IsRetryable(Exception e, CancellationToken cancellationToken) =>
-        e is TruncatedStreamException or HttpRequestException or IOException
-        || (e is RegistryException { Retryable: true })
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    private async Task DownloadAttemptAsync(ImageReference image, OciDescriptor blob, Sha256Digest digest, string partialPath, Action<long>? progress, CancellationToken cancellationToken)
+    private async Task<SourceBody> OpenRangeAsync(ImageReference image, OciDescriptor blob, DownloadTarget target, long offset, CancellationToken cancellationToken)
     {
-        var existing = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
-        if (existing > blob.Size)
-        {
-            File.Delete(partialPath);
-            existing = 0;
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        if (existing > 0)
-        {
-            existing = await ArtifactDownloader.HashExistingAsync(partialPath, existing, hash, cancellationToken).ConfigureAwait(false);
-        }
-
-        var body = existing == blob.Size
-            ? Stream.Null
-            : await OpenRangeAsync(image, blob, existing, cancellationToken).ConfigureAwait(false);
-        if (body is ResumedBody { FromStart: true })
-        {
-            // The registry ignored our Range: start the file and the hash over.
-            existing = 0;
-            hash.GetHashAndReset();
-        }
-
-        await using (body.ConfigureAwait(false))
-        {
-            var output = new FileStream(partialPath, existing > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-            await using (output.ConfigureAwait(false))
-            using (var verifying = new VerifyingStream(body, $"{image.Registry}/{image.Repository}@{blob.Digest}", digest, blob.Size, hash, existing, leaveOpen: true))
-            {
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                try
-                {
-                    using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    while (true)
-                    {
-                        stall.CancelAfter(options.Fetch.StallTimeout);
-                        var n = await verifying.ReadAsync(buffer.AsMemory(), stall.Token).ConfigureAwait(false);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                        progress?.Invoke(n);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-
-                output.Flush(flushToDisk: true);
-            }
-        }
-    }
-
-    private async Task<Stream> OpenRangeAsync(ImageReference image, OciDescriptor blob, long offset, CancellationToken cancellationToken)
-    {
-        var url = RepositoryUri(image, $"blobs/{blob.Digest}");
         var response = await SendAsync(
             image,
             "pull",
             () =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
                 if (offset > 0)
                 {
                     request.Headers.Range = new RangeHeaderValue(offset, null);
@@ -162,42 +99,24 @@ public sealed partial class RegistryClient
             },
             cancellationToken,
             HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        try
-        {
-            await EnsureBlobAnswerAsync(image, blob, response, cancellationToken).ConfigureAwait(false);
-            var fromStart = offset > 0 && (int)response.StatusCode == 200;
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ResumedBody(body, response, fromStart);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+        return await ResumableDownload.FromResponseAsync(response, offset, target, r => BlobRefusalAsync(image, blob, r, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task EnsureBlobAnswerAsync(ImageReference image, OciDescriptor blob, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var status = (int)response.StatusCode;
-        if (status == 404)
+        if ((int)response.StatusCode is not (200 or 206))
         {
-            throw new RegistryException($"{image.Registry}/{image.Repository}: the blob {blob.Digest} is missing (HTTP 404)", 404);
-        }
-
-        if (status is not (200 or 206))
-        {
-            throw await UnexpectedAsync(image, $"blob {blob.Digest}", response, cancellationToken).ConfigureAwait(false);
+            throw await BlobRefusalAsync(image, blob, response, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static async Task<Exception> BlobRefusalAsync(ImageReference image, OciDescriptor blob, HttpResponseMessage response, CancellationToken cancellationToken) =>
+        (int)response.StatusCode == 404
+            ? new RegistryException($"{image.Registry}/{image.Repository}: the blob {blob.Digest} is missing (HTTP 404)", 404)
+            : await UnexpectedAsync(image, $"blob {blob.Digest}", response, cancellationToken).ConfigureAwait(false);
 
     private static Sha256Digest BlobDigest(ImageReference image, OciDescriptor blob) =>
         blob.Digest.StartsWith("sha256:", StringComparison.Ordinal) && Sha256Digest.TryParse(blob.Digest, out var digest)
             ? digest
             : throw new RegistryException($"{image}: '{blob.Digest}' is not a sha256 digest; nvsdk verifies every blob by sha256");
-
-    /// <summary>A response body that disposes its response with it, and says whether a Range was ignored.</summary>
-    private sealed class ResumedBody(Stream inner, HttpResponseMessage response, bool fromStart) : OwningStream(inner, response)
-    {
-        public bool FromStart { get; } = fromStart;
-    }
 }

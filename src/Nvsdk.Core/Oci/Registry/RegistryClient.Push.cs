@@ -7,19 +7,25 @@ namespace Nvsdk.Core.Oci.Registry;
 /// <summary>
 /// Pushing: blobs first (skipped when the registry already has them), manifests last, so a reader never
 /// sees a manifest whose blobs are missing. Uploads are monolithic (POST a session, PUT the bytes with the
-/// digest), which every registry accepts.
+/// digest), which every registry accepts. Every request, upload included, is retried by the pipeline only.
 /// </summary>
 public sealed partial class RegistryClient
 {
     private const string PushActions = "pull,push";
 
+    /// <summary>Whether the registry has the blob: 404 says no; an error answer (already retried) is an error, not a no.</summary>
     public async Task<bool> BlobExistsAsync(ImageReference image, string digest, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(image, PushActions, () => new HttpRequestMessage(HttpMethod.Head, RepositoryUri(image, $"blobs/{digest}")), cancellationToken).ConfigureAwait(false);
-        return response.IsSuccessStatusCode;
+        return response.IsSuccessStatusCode
+            || ((int)response.StatusCode == 404 ? false : throw await UnexpectedAsync(image, $"checking for {digest}", response, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>Uploads a blob unless it is there already. <paramref name="open"/> is called per attempt. Returns whether bytes were sent.</summary>
+    /// <summary>
+    /// Uploads a blob unless it is there already. <paramref name="open"/> is called per try: the PUT's body is
+    /// a <see cref="Http.ReplayableContent"/>, so the pipeline's one retry policy replays it; nothing here retries.
+    /// Returns whether bytes were sent.
+    /// </summary>
     public async Task<bool> PushBlobAsync(ImageReference image, OciDescriptor blob, Func<Stream> open, CancellationToken cancellationToken = default)
     {
         if (await BlobExistsAsync(image, blob.Digest, cancellationToken).ConfigureAwait(false))
@@ -27,18 +33,8 @@ public sealed partial class RegistryClient
             return false;
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await UploadAsync(image, blob, open, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RegistryException e) when (e.Retryable && attempt < options.Fetch.AttemptsPerSource)
-            {
-                await Task.Delay(Fetch.Backoff.Delay(options.Fetch, attempt, null), cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await UploadAsync(image, blob, open, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task UploadAsync(ImageReference image, OciDescriptor blob, Func<Stream> open, CancellationToken cancellationToken)
@@ -55,30 +51,14 @@ public sealed partial class RegistryClient
         }
 
         var target = new Uri(location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(blob.Digest));
-        Stream? body = null;
-        try
+        using var response = await SendAsync(
+            image,
+            PushActions,
+            () => new HttpRequestMessage(HttpMethod.Put, target) { Content = new Http.ReplayableContent(open, blob.Size) },
+            cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode != 201)
         {
-            using var response = await SendAsync(
-                image,
-                PushActions,
-                () =>
-                {
-                    body?.Dispose();
-                    body = open();
-                    var content = new StreamContent(body, 1 << 20);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                    content.Headers.ContentLength = blob.Size;
-                    return new HttpRequestMessage(HttpMethod.Put, target) { Content = content };
-                },
-                cancellationToken).ConfigureAwait(false);
-            if ((int)response.StatusCode != 201)
-            {
-                throw await UnexpectedAsync(image, $"uploading {blob.Digest}", response, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            body?.Dispose();
+            throw await UnexpectedAsync(image, $"uploading {blob.Digest}", response, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -51,9 +51,8 @@ public sealed partial class RegistryClient : IDisposable
     /// <summary>
     /// Sends a request built by <paramref name="build"/> (called again after a 401, since a request can be
     /// sent once), authenticating on a 401. Retries are the pipeline's (<see cref="Http.RetryHandler"/>): a
-    /// failure or a 5xx/429 answer that comes back here has been retried already, and is marked retryable
-    /// only for requests with a body, which the pipeline cannot replay. Non-success answers come back to
-    /// the caller, which knows what a 404 means.
+    /// failure or a 5xx/429 answer that comes back here has been retried already, uploads included, and is
+    /// not retried again. Non-success answers come back to the caller, which knows what a 404 means.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
         ImageReference image,
@@ -79,7 +78,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or TimeoutException or OperationCanceledException)
             {
-                throw new RegistryException($"{image.Registry}: {e.Message}", retryable: request.Content is not null && !IsPermanent(e), innerException: e);
+                throw new RegistryException($"{image.Registry}: {e.Message}", retryable: !IsPermanent(e), innerException: e);
             }
 
             var status = (int)response.StatusCode;
@@ -196,8 +195,7 @@ public sealed partial class RegistryClient : IDisposable
             // No structured error; the status says enough.
         }
 
-        // The pipeline has retried a bodiless request already; only an upload, which it cannot replay, is worth another go.
-        var replayable = response.RequestMessage?.Content is not null;
-        return new RegistryException($"{image.Registry}/{image.Repository}: {what}: HTTP {status}{detail}", status, retryable: replayable && (status is 429 or >= 500));
+        // The pipeline has retried this already; Retryable only says whether a later run may fare better.
+        return new RegistryException($"{image.Registry}/{image.Repository}: {what}: HTTP {status}{detail}", status, retryable: status is 429 or >= 500);
     }
 }
