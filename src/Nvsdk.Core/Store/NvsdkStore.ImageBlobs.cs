@@ -29,7 +29,13 @@ public sealed partial class NvsdkStore
             var stored = Layout.BlobPath(digest);
             Directory.CreateDirectory(Layout.BlobsDir);
             var downloaded = false;
-            if (!File.Exists(stored) || new FileInfo(stored).Length != blob.Size)
+            if (!HasSize(stored, blob.Size) && FindInImageEntries(digest, blob.Size) is { } inEntry)
+            {
+                File.Delete(stored);
+                LinkOrCopy(inEntry, stored); // an entry pulled before blobs/ existed: verified when it was registered
+            }
+
+            if (!HasSize(stored, blob.Size))
             {
                 File.Delete(stored); // the wrong size: not something this store put there
                 var partial = Layout.PartialPath(key);
@@ -49,6 +55,12 @@ public sealed partial class NvsdkStore
             report?.Invoke(new FetchEvent.Done(what, downloaded, blob.Size));
         }
     }
+
+    private static bool HasSize(string path, long size) => File.Exists(path) && new FileInfo(path).Length == size;
+
+    /// <summary>The blob in a registered image entry (stores from before blobs/ hold their own copies), or null.</summary>
+    private string? FindInImageEntries(Sha256Digest digest, long size) =>
+        ListImages().Select(r => BlobPath(Layout.EntryPath(r.Name), $"sha256:{digest.Hex}")).FirstOrDefault(p => HasSize(p, size));
 
     /// <summary>A hard link to the stored blob; a copy when the entry is on another file system (a moved store/).</summary>
     private static void LinkOrCopy(string stored, string target)

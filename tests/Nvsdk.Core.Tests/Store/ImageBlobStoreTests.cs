@@ -72,6 +72,27 @@ public sealed class ImageBlobStoreTests(RegistryClientFixture fixture) : IClassF
         Assert.True(verify.Healthy, string.Join('\n', verify.Entries.Select(e => $"{e.Name}: {e.State} {e.Problem}")));
     }
 
+    [SkippableFact]
+    public async Task PullImageAsync_BlobOnlyInAnEntryPulledBeforeBlobsExisted_LinkedNotDownloaded()
+    {
+        var registry = fixture.Require();
+        await Skopeo.CopyToRegistryAsync(fixture.Images.Layout.Directory, RegistryInfraFixture.ImageTag, registry, "nvsdk/alias", "v1");
+        using var counting = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 << 20, slowRegistry: registry.Host);
+        var store = NvsdkStore.Open(temp.Combine("root"));
+        using var client = new RegistryClient();
+        var first = await store.PullImageAsync(ImageReference.Parse($"127.0.0.1:{counting.Port}/nvsdk/test:v1"), null, client);
+        Directory.Delete(temp.Combine("root", "blobs"), recursive: true); // as an older nvsdk left the store
+        var before = counting.ReadAccessLog().Count(l => l.Path.Contains("/blobs/", StringComparison.Ordinal));
+
+        var second = await store.PullImageAsync(ImageReference.Parse($"127.0.0.1:{counting.Port}/nvsdk/alias:v1"), null, client);
+
+        Assert.True(before == counting.ReadAccessLog().Count(l => l.Path.Contains("/blobs/", StringComparison.Ordinal)), string.Join('\n', counting.ReadAccessLog()));
+        foreach (var layer in NvsdkStore.ReadImageLayout(second.EntryPath).Layers)
+        {
+            Assert.Equal(await StatAsync("%i", layer.Path), await StatAsync("%i", layer.Path.Replace(second.EntryPath, first.EntryPath, StringComparison.Ordinal)));
+        }
+    }
+
     private static async Task<string> StatAsync(string format, string path)
     {
         var result = await ProcessRunner.RunAsync("stat", ["-c", format, path]);
