@@ -15,12 +15,13 @@ public sealed class OciLayerBuilder
 {
     private const UnixFileMode Mode755 = (UnixFileMode)0b111_101_101;
     private const UnixFileMode Mode644 = (UnixFileMode)0b110_100_100;
-    private static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Every member's mtime.</summary>
+    public static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly List<PaxTarEntry> entries = [];
 
-    public OciLayerBuilder Dir(string name) =>
-        Add(new PaxTarEntry(TarEntryType.Directory, name) { Mode = Mode755 });
+    public OciLayerBuilder Dir(string name, UnixFileMode mode = Mode755) =>
+        Add(new PaxTarEntry(TarEntryType.Directory, name) { Mode = mode });
 
     public OciLayerBuilder File(string name, string content, UnixFileMode mode = Mode644) =>
         Add(new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = mode, DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });

@@ -31,7 +31,24 @@ internal sealed record JsonImagePull(
     int Layers,
     long Size);
 
-internal sealed record JsonImageExport(string Reference, string ManifestDigest, string Directory, int Files, long Bytes, IReadOnlyList<string> Skipped);
+/// <summary>
+/// An exported image: where, how much, the members left out (device nodes, FIFOs) and those written without their
+/// setuid/setgid bits (modes as octal text, "4755").
+/// </summary>
+internal sealed record JsonImageExport(
+    string Reference,
+    string ManifestDigest,
+    string Directory,
+    int Files,
+    long Bytes,
+    IReadOnlyList<JsonSkippedEntry> Skipped,
+    IReadOnlyList<JsonStrippedSetId> SetIdStripped);
+
+/// <summary>A member not written: its path in the image, what it is ("character device"), why, and its layer.</summary>
+internal sealed record JsonSkippedEntry(string Path, string Type, string Reason, string Layer);
+
+/// <summary>A member written without setuid/setgid: the mode its layer gave and the mode written.</summary>
+internal sealed record JsonStrippedSetId(string Path, string Mode, string Written);
 
 internal sealed record JsonImageTags(string Repository, IReadOnlyList<string> Tags);
 

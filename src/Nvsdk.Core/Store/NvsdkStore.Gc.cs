@@ -1,8 +1,8 @@
 namespace Nvsdk.Core.Store;
 
 /// <summary>
-/// `store gc`: removes registered entries that no root keeps, plus debris (unregistered folders, staging and
-/// partial downloads that no live process holds). An entry is unregistered before its folder goes, so a crash
+/// `store gc`: removes registered entries that no root keeps, plus debris (unregistered folders, staging,
+/// partial downloads and image blobs no entry links, that no live process holds). An entry is unregistered before its folder goes, so a crash
 /// midway leaves debris, never a registration without its folder.
 /// </summary>
 public sealed partial class NvsdkStore
@@ -110,6 +110,7 @@ public sealed partial class NvsdkStore
             }
         }
 
+        cleaned.AddRange(await CleanUnusedBlobsAsync(dryRun, cancellationToken).ConfigureAwait(false));
         return cleaned;
     }
 

@@ -28,7 +28,7 @@ public sealed partial class NvsdkStore
             () => TryGetRecord(name),
             async (staging, ct) =>
             {
-                var result = await FlattenAsync(image.EntryPath, staging, ct).ConfigureAwait(false);
+                var result = await FlattenAsync(image.EntryPath, staging, FileModes.Normalized, ct).ConfigureAwait(false);
                 flattened = true;
                 return new StoreEntryRecord
                 {
@@ -50,9 +50,10 @@ public sealed partial class NvsdkStore
 
     /// <summary>
     /// `image export`: flattens a stored image into a new folder. It is built beside the destination and
-    /// renamed into place, so a failure or a kill leaves no half-written tree under the asked name.
+    /// renamed into place, so a failure or a kill leaves no half-written tree under the asked name. Modes and
+    /// mtimes are kept (<see cref="FileModes.Kept"/>); setuid/setgid only with <paramref name="keepSetId"/>.
     /// </summary>
-    public static async Task<FlattenResult> ExportImageAsync(string imageEntryPath, string destination, CancellationToken cancellationToken = default)
+    public static async Task<FlattenResult> ExportImageAsync(string imageEntryPath, string destination, bool keepSetId = false, CancellationToken cancellationToken = default)
     {
         destination = CheckExportDestination(destination);
         var parent = Path.GetDirectoryName(destination)!;
@@ -61,7 +62,7 @@ public sealed partial class NvsdkStore
         DeleteTree(staging);
         try
         {
-            var result = await FlattenAsync(imageEntryPath, staging, cancellationToken).ConfigureAwait(false);
+            var result = await FlattenAsync(imageEntryPath, staging, keepSetId ? FileModes.KeptWithSetId : FileModes.Kept, cancellationToken).ConfigureAwait(false);
             if (Directory.Exists(destination))
             {
                 Directory.Delete(destination); // the empty folder the user made
@@ -90,10 +91,10 @@ public sealed partial class NvsdkStore
         return Directory.Exists(parent) ? destination : throw new UsageException($"{parent} does not exist; create it first");
     }
 
-    private static Task<FlattenResult> FlattenAsync(string imageEntryPath, string destination, CancellationToken cancellationToken)
+    private static Task<FlattenResult> FlattenAsync(string imageEntryPath, string destination, FileModes modes, CancellationToken cancellationToken)
     {
         var (_, layers) = ReadImageLayout(imageEntryPath);
         var files = layers.Select(l => new OciLayerFile(l.Path, l.MediaType, Sha256Digest.Parse(l.Digest))).ToList();
-        return OciImageFlattener.FlattenAsync(files, destination, cancellationToken: cancellationToken);
+        return OciImageFlattener.FlattenAsync(files, destination, modes: modes, cancellationToken: cancellationToken);
     }
 }

@@ -13,7 +13,8 @@ namespace Nvsdk.Core.Store;
 /// blobs/sha256/…) holding one platform's manifest, config and layers, named by the manifest digest, so
 /// skopeo and other tools can read it as `oci:&lt;entry&gt;` and a digest-pinned pull needs no network when it
 /// is there. Blobs download in parallel into downloads/ (resumable across runs, each under its own lock)
-/// and are verified while streaming; the entry is registered only when every blob is in place.
+/// and are verified while streaming, then kept once by digest and linked in (see <see cref="PlaceImageBlobAsync"/>);
+/// the entry is registered only when every blob is in place.
 /// </summary>
 public sealed partial class NvsdkStore
 {
@@ -93,23 +94,7 @@ public sealed partial class NvsdkStore
             async (blob, ct) =>
             {
                 var hex = Sha256Digest.Parse(blob.Digest).Hex;
-                var key = $"blob-{hex}";
-                var what = $"{label} {hex[..12]}";
-                var held = await PathLock.AcquireAsync(Layout.LockPath(key), Options.LockTimeout, m => report?.Invoke(new FetchEvent.Waiting(what, m)), ct).ConfigureAwait(false);
-                await using (held.ConfigureAwait(false))
-                {
-                    var partial = Layout.PartialPath(key);
-                    var done = File.Exists(partial) ? new FileInfo(partial).Length : 0;
-                    report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(resolved.Image, $"blobs/{blob.Digest}"), done, blob.Size));
-                    await client.DownloadBlobAsync(
-                        resolved.Image,
-                        blob,
-                        partial,
-                        n => report?.Invoke(new FetchEvent.Progress(what, Interlocked.Add(ref done, n), blob.Size)),
-                        ct).ConfigureAwait(false);
-                    File.Move(partial, Path.Combine(blobs, hex));
-                    report?.Invoke(new FetchEvent.Done(what, true, blob.Size));
-                }
+                await PlaceImageBlobAsync(resolved, blob, client, Path.Combine(blobs, hex), $"{label} {hex[..12]}", report, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
         await File.WriteAllBytesAsync(Path.Combine(blobs, resolved.Manifest.Digest.Hex), resolved.Manifest.Bytes, cancellationToken).ConfigureAwait(false);

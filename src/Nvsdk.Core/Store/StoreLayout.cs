@@ -11,6 +11,7 @@ namespace Nvsdk.Core.Store;
 /// store/.tmp/                  staging, same file system so the final move is a rename
 /// db/&lt;entry&gt;.json            registration records: an entry is valid only once its record exists
 /// downloads/&lt;key&gt;.part        partial downloads, kept for resume
+/// blobs/sha256/&lt;hex&gt;          verified image blobs, one copy each, hard-linked into every image entry that has them
 /// locks/&lt;entry&gt;.lock          per-entry cross-process locks (+ .owner: who holds it)
 /// roots/                       what gc must keep besides generations
 /// generations/sdk-&lt;n&gt;/        unified SDK trees (hard links into store/), sdk-&lt;n&gt;.json, current → sdk-&lt;n&gt;
@@ -36,6 +37,11 @@ public sealed class StoreLayout
     public string LocksDir => Path.Combine(Root, "locks");
 
     public string RootsDir => Path.Combine(Root, "roots");
+
+    /// <summary>Verified image blobs by digest: image entries hard-link them, so two names of one layer are one copy.</summary>
+    public string BlobsDir => Path.Combine(Root, "blobs", "sha256");
+
+    public string BlobPath(Sha256Digest digest) => Path.Combine(BlobsDir, digest.Hex);
 
     /// <summary>Unified SDK trees (sdk-&lt;n&gt;/), their records (sdk-&lt;n&gt;.json) and the `current` link.</summary>
     public string GenerationsDir => Path.Combine(Root, "generations");

@@ -46,6 +46,7 @@ internal sealed partial class FlattenSession
                 {
                     occlusion.Claim(path, ClaimKind.Directory, layer, writer.Archive, entry.Name);
                     writer.AddDirectory(entry.Name, path);
+                    attributes.Record(path, entry);
                 }
 
                 break;
@@ -146,6 +147,7 @@ internal sealed partial class FlattenSession
         {
             occlusion.Claim(path, ClaimKind.Other, layer, writer.Archive, entry.Name);
             await writer.FileAsync(entry.Name, path, entry.Mode, entry.Length, entry.DataStream ?? Stream.Null, cancellationToken).ConfigureAwait(false);
+            attributes.Record(path, entry);
         }
         else if (HardLinkGroups.NeedsBytes(group))
         {

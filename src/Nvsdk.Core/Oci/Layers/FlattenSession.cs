@@ -19,11 +19,15 @@ internal sealed partial class FlattenSession
     private readonly LayerOcclusion occlusion = new();
     private readonly HardLinkGroups links = new();
     private readonly List<SkippedLayerEntry> skipped = [];
+    private readonly TreeAttributes attributes;
+    private readonly string destination;
     private long members;
     private long declaredBytes;
 
-    public FlattenSession(string destination, IReadOnlyList<OciLayerFile> layers, IReadOnlyList<LayerCompression> compressions, UnpackLimits limits)
+    public FlattenSession(string destination, IReadOnlyList<OciLayerFile> layers, IReadOnlyList<LayerCompression> compressions, UnpackLimits limits, FileModes modes)
     {
+        this.destination = destination;
+        attributes = new TreeAttributes(modes);
         this.layers = layers;
         this.compressions = compressions;
         this.limits = limits;
@@ -55,8 +59,8 @@ internal sealed partial class FlattenSession
         }
     }
 
-    /// <summary>Makes the hard links (and the copies that stand for them) and the symlinks; returns the result.</summary>
-    public FlattenResult Finish()
+    /// <summary>Makes the hard links (and the copies that stand for them) and the symlinks, then sets kept modes; returns the result.</summary>
+    public FlattenResult Finish(CancellationToken cancellationToken)
     {
         foreach (var group in links.Groups())
         {
@@ -89,7 +93,8 @@ internal sealed partial class FlattenSession
         }
 
         var manifest = writer.Complete();
-        return new FlattenResult(manifest, [.. skipped.OrderBy(s => s.Path, StringComparer.Ordinal)]);
+        var stripped = attributes.Apply(destination, cancellationToken);
+        return new FlattenResult(manifest, [.. skipped.OrderBy(s => s.Path, StringComparer.Ordinal)], stripped);
     }
 
     /// <summary>Reads a layer again for the hidden files that links of the same layer named after passing them.</summary>
@@ -126,6 +131,7 @@ internal sealed partial class FlattenSession
         }
 
         group.Materialized = first.Path;
+        attributes.Record(first.Path, entry);
     }
 
     private static bool IsSpecial(TarEntryType type) => type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo;

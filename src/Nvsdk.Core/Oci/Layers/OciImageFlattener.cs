@@ -13,7 +13,8 @@ namespace Nvsdk.Core.Oci.Layers;
 /// <item>Symlinks are kept; absolute targets become the relative target that names the same place in the
 /// tree. Hard links stay hard links, made last (see <see cref="HardLinkGroups"/>).</item>
 /// <item>Device nodes and FIFOs are skipped and listed in <see cref="FlattenResult.Skipped"/>. Owners are
-/// not kept (the tree belongs to whoever unpacks it); modes become 0755/0644, as for every archive.</item>
+/// not kept (the tree belongs to whoever unpacks it); modes and mtimes follow <see cref="FileModes"/>: normalised
+/// for store trees as for every archive, kept for `image export` (setuid/setgid only when asked).</item>
 /// <item>Everything <see cref="SafeTreeWriter"/> refuses is refused here too, naming the layer and member:
 /// absolute or <c>..</c> paths, links out of the tree, and writes through a symlink of another layer.</item>
 /// <item>Each layer streams from its file through its digest check and decompressor; none is held in
@@ -25,11 +26,13 @@ public static class OciImageFlattener
     /// <param name="layers">The layers bottom first, as the image manifest lists them.</param>
     /// <param name="destination">A fresh folder for the tree.</param>
     /// <param name="limits">Caps against decompression bombs, for all layers together.</param>
+    /// <param name="modes">What the tree keeps of each member's mode and mtime.</param>
     /// <param name="cancellationToken">Cancels between and within members.</param>
     public static async Task<FlattenResult> FlattenAsync(
         IReadOnlyList<OciLayerFile> layers,
         string destination,
         UnpackLimits? limits = null,
+        FileModes modes = FileModes.Normalized,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -37,12 +40,12 @@ public static class OciImageFlattener
 
         // Every media type is checked before anything is written.
         var compressions = layers.Select(LayerCompressions.Of).ToList();
-        var session = new FlattenSession(destination, layers, compressions, limits ?? new UnpackLimits());
+        var session = new FlattenSession(destination, layers, compressions, limits ?? new UnpackLimits(), modes);
         for (var i = layers.Count - 1; i >= 0; i--)
         {
             await session.ApplyLayerAsync(i, cancellationToken).ConfigureAwait(false);
         }
 
-        return session.Finish();
+        return session.Finish(cancellationToken);
     }
 }
