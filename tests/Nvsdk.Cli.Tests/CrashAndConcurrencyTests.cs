@@ -39,7 +39,8 @@ public sealed class CrashAndConcurrencyTests(FixtureServer fixtures, ITestOutput
         Assert.True(final.ExitCode == 0, final.ToString());
         var after = await Nvsdk.RunAsync("store", "verify", "--root", Root);
         Assert.True(after.ExitCode == 0, after.ToString());
-        Assert.Contains("6 of 6 entries intact", after.Stdout, StringComparison.Ordinal);
+        var x86 = fixtures.Artifacts.Count(a => a.Systems.Contains(Core.Primitives.SystemId.X86_64Linux));
+        Assert.Contains($"{x86} of {x86} entries intact", after.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
