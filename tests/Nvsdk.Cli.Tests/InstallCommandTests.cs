@@ -58,7 +58,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         Assert.Equal(("13.1.115", "13.1.80"), (components.GetProperty("cuda_nvcc").GetString(), components.GetProperty("cuda_cudart").GetString()));
         Assert.True(File.Exists(Path.Combine(Current, "nvvm", "bin", "cicc"))); // libnvvm's tree beside nvcc, where nvcc.profile looks
         Assert.True(File.Exists(Path.Combine(Current, "share", "licenses", "LICENSE-cuda_cudart.txt")));
-        Assert.Contains("release 13.1", (await ShellAsync("nvcc", "--version")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("release 13.1", (await ShellAsync("sh", "-c", "nvcc --version")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         await File.WriteAllTextAsync(source, "#include <stdio.h>\n#include <cuda_runtime_api.h>\nint main(void){int v=0;cudaRuntimeGetVersion(&v);printf(\"cudart %d\\n\",v);return 0;}\n");
         await ShellAsync("sh", "-c", $"gcc {source} $(pkg-config --cflags --libs cudart-13.1) -o {temp.Combine("demo")}");
         Assert.Equal("cudart 13010", (await ShellAsync(temp.Combine("demo"))).Stdout.Trim());
-        Assert.Contains("release 13.1", (await ShellAsync("nvcc", "--version")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("release 13.1", (await ShellAsync("sh", "-c", "nvcc --version")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
