@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, offline: build out/nvsdk, validate the shipped lock for both systems, then install an SDK
-# from a local nginx mirror of fixture archives in NVIDIA's real layouts (CUDA runfile, cuDNN, cuTENSOR,
-# TensorRT, NCCL wheel, CUTLASS), show its environment, and compile and run a program against it.
+# from a local nginx mirror of fixture archives in NVIDIA's real layouts (CUDA 13.1.1 as redistrib packages,
+# the shipped lock's form; cuDNN, cuTENSOR, TensorRT, NCCL wheel, CUTLASS), show its environment, and compile
+# and run a program against it.
 # Everything goes to a temporary folder that is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

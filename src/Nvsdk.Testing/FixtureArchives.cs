@@ -7,16 +7,28 @@ namespace Nvsdk.Testing;
 
 /// <summary>
 /// Builds the SDK's artifacts as small archives with NVIDIA's real file names and layouts, for both systems:
-/// redistrib tar.xz (`&lt;pkg&gt;-linux-&lt;arch&gt;-&lt;ver&gt;-archive/`), TensorRT's tar.gz (`TensorRT-&lt;ver&gt;/`),
-/// the NCCL wheel (`nvidia/nccl/`), CUTLASS's GitHub tarball (`cutlass-&lt;ver&gt;/`) and the CUDA runfile, a
-/// real makeself archive with `builds/&lt;package&gt;/`. Each carries <c>payloadBytes</c> of incompressible data
-/// so downloads take measurable time. Deterministic for a given seed.
+/// redistrib tar.xz (`&lt;pkg&gt;-linux-&lt;arch&gt;-&lt;ver&gt;-archive/`: CUDA 13.1.1's cuda_nvcc, libnvvm,
+/// cuda_cudart and cuda_nvrtc as the shipped lock pins them, cuDNN, cuTENSOR), TensorRT's tar.gz
+/// (`TensorRT-&lt;ver&gt;/`), the NCCL wheel (`nvidia/nccl/`), CUTLASS's GitHub tarball (`cutlass-&lt;ver&gt;/`); or,
+/// for the runfile form of the lock, CUDA 13.1.0 as a real makeself archive with `builds/&lt;package&gt;/`. Each
+/// large archive carries <c>payloadBytes</c> of incompressible data so downloads take measurable time (the small
+/// CUDA packages carry none, to keep the suite fast). Deterministic for a given seed.
 /// </summary>
 public static class FixtureArchives
 {
+    /// <summary>The CUDA release of the redistrib fixtures and the driver its manifest names (as the shipped lock).</summary>
+    public const string RedistribRelease = "13.1.1";
+
+    public const string RedistribDriver = "590.48.01";
+
+    /// <summary>The CUDA release of the runfile fixture and the driver the runfile bundles (as the runfile lock variant).</summary>
+    public const string RunfileRelease = "13.1.0";
+
+    public const string RunfileDriver = "590.44.01";
+
     private static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<IReadOnlyList<FixtureArtifact>> BuildAsync(string dir, int payloadBytes = 64 * 1024, int seed = 1)
+    public static async Task<IReadOnlyList<FixtureArtifact>> BuildAsync(string dir, int payloadBytes = 64 * 1024, int seed = 1, FixtureCuda cuda = FixtureCuda.Redistrib)
     {
         Directory.CreateDirectory(dir);
         var built = new List<FixtureArtifact>();
@@ -37,7 +49,17 @@ public static class FixtureArchives
             var wheel = $"nvidia_nccl_cu12-2.28.9-py3-none-manylinux_2_18_{arch}.whl";
             built.Add(Zip(dir, "nccl", "2.28.9", system, wheel, "wheel", await FixtureComponents.NcclWheelAsync(system, Payload())));
 
-            built.Add(await CudaRunfileAsync(dir, system, "13.1.0", "590.44.01", Payload()));
+            if (cuda == FixtureCuda.Runfile)
+            {
+                built.Add(await CudaRunfileAsync(dir, system, RunfileRelease, RunfileDriver, Payload()));
+                continue;
+            }
+
+            foreach (var package in await FixtureCudaPackages.BuildAsync(system))
+            {
+                var top = $"{package.Name}-{platform}-{package.Version}-archive";
+                built.Add(await TarXzAsync(dir, package.Name, package.Version, system, top + ".tar.xz", top, package.Entries));
+            }
         }
 
         built.Add(TarGz(dir, "cutlass", "4.3.3", null, "cutlass-4.3.3.tar.gz", "cutlass-4.3.3", FixtureComponents.Cutlass()));
@@ -209,6 +231,13 @@ public static class FixtureArchives
         IReadOnlyList<SystemId> systems = system is { } s ? [s] : SystemId.All;
         return new FixtureArtifact(component, version, systems, file, format, digest, new FileInfo(path).Length, path);
     }
+}
+
+/// <summary>Which form the fixture CUDA toolkit takes: NVIDIA's redistrib packages (the shipped lock's) or the runfile.</summary>
+public enum FixtureCuda
+{
+    Redistrib,
+    Runfile,
 }
 
 /// <summary>One built fixture file and what the lock must say about it.</summary>

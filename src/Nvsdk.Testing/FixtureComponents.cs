@@ -38,6 +38,17 @@ internal static class FixtureComponents
 
         """;
 
+    /// <summary>The CUDA runtime's header, declaring the real version call (shared by the runfile and cuda_cudart).</summary>
+    public const string CudaRuntimeApiHeader = "#pragma once\n#define CUDART_VERSION 13010\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nint cudaRuntimeGetVersion(int *runtimeVersion);\n#ifdef __cplusplus\n}\n#endif\n";
+
+    public const string CudartSource = "int cudaRuntimeGetVersion(int *v) { *v = 13010; return 0; }";
+
+    public const string CudaStubSource = "int cuDriverGetVersion(int *v) { *v = 13010; return 0; }";
+
+    public const string NvrtcHeader = "#pragma once\nint nvrtcVersion(int *major, int *minor);\n";
+
+    public const string NvrtcSource = "int nvrtcVersion(int *a, int *b) { *a = 13; *b = 1; return 0; }";
+
     public static async Task<List<FixtureEntry>> CudaRunfileAsync(SystemId system, byte[] payload)
     {
         var triple = system == SystemId.Aarch64Linux ? "sbsa-linux" : "x86_64-linux";
@@ -48,7 +59,7 @@ internal static class FixtureComponents
             FixtureEntry.Text("builds/cuda_nvcc/bin/nvcc.profile", NvccProfile),
             FixtureEntry.Text("builds/cuda_nvcc/nvvm/bin/cicc", "#!/bin/sh\nexit 1\n", executable: true),
             FixtureEntry.Text("builds/cuda_nvcc/nvvm/libdevice/libdevice.10.bc", "fixture bitcode"),
-            FixtureEntry.Text($"{target}/include/cuda_runtime_api.h", "#pragma once\n#define CUDART_VERSION 13010\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nint cudaRuntimeGetVersion(int *runtimeVersion);\n#ifdef __cplusplus\n}\n#endif\n"),
+            FixtureEntry.Text($"{target}/include/cuda_runtime_api.h", CudaRuntimeApiHeader),
             FixtureEntry.Text($"{target}/include/cuda_runtime.h", "#pragma once\n#include \"cuda_runtime_api.h\"\n"),
             FixtureEntry.Text($"{target}/include/cuda.h", "#pragma once\n#define CUDA_VERSION 13010\n"),
             FixtureEntry.File($"{target}/lib/libcudart_static.a", payload),
@@ -56,11 +67,11 @@ internal static class FixtureComponents
             FixtureEntry.Text("builds/NVIDIA-Linux-x86_64-590.44.01.run", "#!/bin/sh\necho 'the bundled driver installer: nvsdk must never unpack or run this'\n", executable: true),
             FixtureEntry.Text("cuda-installer", "#!/bin/sh\necho 'fixture installer: nvsdk never runs this'\nexit 1\n", executable: true),
         };
-        entries.AddRange(await LibraryAsync(system, $"{target}/lib", "cudart", "13.1.80", "13", "int cudaRuntimeGetVersion(int *v) { *v = 13010; return 0; }"));
-        entries.AddRange(await LibraryAsync(system, $"{target}/lib/stubs", "cuda", "1", "1", "int cuDriverGetVersion(int *v) { *v = 13010; return 0; }", devLink: false));
+        entries.AddRange(await LibraryAsync(system, $"{target}/lib", "cudart", "13.1.80", "13", CudartSource));
+        entries.AddRange(await LibraryAsync(system, $"{target}/lib/stubs", "cuda", "1", "1", CudaStubSource, devLink: false));
         entries.Add(FixtureEntry.Link($"{target}/lib/stubs/libcuda.so", "libcuda.so.1"));
-        entries.Add(FixtureEntry.Text($"builds/cuda_nvrtc/targets/{triple}/include/nvrtc.h", "#pragma once\nint nvrtcVersion(int *major, int *minor);\n"));
-        entries.AddRange(await LibraryAsync(system, $"builds/cuda_nvrtc/targets/{triple}/lib", "nvrtc", "13.1.80", "13", "int nvrtcVersion(int *a, int *b) { *a = 13; *b = 1; return 0; }"));
+        entries.Add(FixtureEntry.Text($"builds/cuda_nvrtc/targets/{triple}/include/nvrtc.h", NvrtcHeader));
+        entries.AddRange(await LibraryAsync(system, $"builds/cuda_nvrtc/targets/{triple}/lib", "nvrtc", "13.1.80", "13", NvrtcSource));
         return entries;
     }
 
@@ -129,7 +140,7 @@ internal static class FixtureComponents
     ];
 
     /// <summary>libNAME.so.FULL (an ELF with SONAME libNAME.so.MAJOR), libNAME.so.MAJOR → it, libNAME.so → MAJOR.</summary>
-    private static async Task<List<FixtureEntry>> LibraryAsync(SystemId system, string dir, string name, string full, string major, string source, bool devLink = true)
+    internal static async Task<List<FixtureEntry>> LibraryAsync(SystemId system, string dir, string name, string full, string major, string source, bool devLink = true)
     {
         var real = $"lib{name}.so.{full}";
         var soname = $"lib{name}.so.{major}";

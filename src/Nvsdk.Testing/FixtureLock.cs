@@ -60,9 +60,9 @@ public static class FixtureLock
             {
                 ["name"] = group.Key,
                 ["version"] = group.First().Version,
-                ["license"] = License.GetValueOrDefault(group.Key, "fixture"),
+                ["license"] = FixtureCudaPackages.IsPackage(group.Key) ? License["cuda"] : License.GetValueOrDefault(group.Key, "fixture"),
             };
-            if (CudaMajor.GetValueOrDefault(group.Key) is { } major)
+            if ((FixtureCudaPackages.IsPackage(group.Key) ? 13 : CudaMajor.GetValueOrDefault(group.Key)) is { } major)
             {
                 component["cudaMajor"] = major;
             }
@@ -71,10 +71,16 @@ public static class FixtureLock
             components.Add(component);
         }
 
+        // The runfile form pins CUDA 13.1.0 (driver 590.44.01), the redistrib form 13.1.1 (590.48.01), as the real locks do.
+        var runfile = artifacts.Any(a => a.Component == "cuda");
         var root = new JsonObject
         {
             ["lockVersion"] = 1,
-            ["sdk"] = new JsonObject { ["cuda"] = "13.1.0" },
+            ["sdk"] = new JsonObject
+            {
+                ["cuda"] = runfile ? FixtureArchives.RunfileRelease : FixtureArchives.RedistribRelease,
+                ["driver"] = runfile ? FixtureArchives.RunfileDriver : FixtureArchives.RedistribDriver,
+            },
             ["systems"] = new JsonArray("x86_64-linux", "aarch64-linux"),
             ["components"] = components,
         };

@@ -20,9 +20,9 @@ public static class RepoPaths
         }
     }
 
-    /// <summary>The lock file shipped with nvsdk, with the real pins.</summary>
+    /// <summary>The lock file shipped with nvsdk, with the real pins: CUDA 13.1.1 as NVIDIA's redistrib packages.</summary>
     public static string ShippedLock => Path.Combine(Root, "nvsdk.lock.json");
 
-    /// <summary>The shipped lock with CUDA as NVIDIA's redistrib packages (scripts/redist-lock.py from redistrib_13.1.1.json).</summary>
-    public static string RedistLock => Path.Combine(Root, "examples", "nvsdk-cuda-13.1.1-redist.lock.json");
+    /// <summary>The runfile form of the lock (CUDA 13.1.0 as its .run installers), kept as a tested variant.</summary>
+    public static string RunfileLock => Path.Combine(Root, "examples", "nvsdk-cuda-13.1.0-runfile.lock.json");
 }

@@ -19,7 +19,7 @@ public sealed class FetchCommandTests(FixtureServer fixtures) : IClassFixture<Fi
         var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "missing", "upstream");
         var fetch = await Nvsdk.RunAsync("fetch", "--lock", lockFile, "--root", Root, "--system", "x86_64-linux");
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
-        Assert.Contains("fetch complete: 6 downloaded", fetch.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fetch complete: 9 downloaded", fetch.Stdout, StringComparison.Ordinal); // 4 CUDA packages + 5 others
 
         var log = fixtures.Nginx.ReadAccessLog();
         Assert.Contains(log, l => l.Path.StartsWith("/missing/cudnn-linux-x86_64", StringComparison.Ordinal) && l.Status == 404);
@@ -27,7 +27,7 @@ public sealed class FetchCommandTests(FixtureServer fixtures) : IClassFixture<Fi
 
         var verify = await Nvsdk.RunAsync("store", "verify", "--root", Root);
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Contains("6 of 6 entries intact", verify.Stdout, StringComparison.Ordinal);
+        Assert.Contains("9 of 9 entries intact", verify.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class FetchCommandTests(FixtureServer fixtures) : IClassFixture<Fi
         Assert.True(plan.ExitCode == 0, plan.ToString());
         using var json = JsonDocument.Parse(plan.Stdout);
         var artifacts = json.RootElement.GetProperty("artifacts").EnumerateArray().ToList();
-        Assert.Equal(6, artifacts.Count);
+        Assert.Equal(9, artifacts.Count);
         Assert.Equal(["cudnn"], artifacts.Where(a => a.GetProperty("inStore").GetBoolean()).Select(a => a.GetProperty("component").GetString()));
         var sources = artifacts[0].GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("role").GetString()).ToList();
         Assert.Equal(["mirror", "upstream"], sources);

@@ -15,6 +15,9 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>The fixture CUDA toolkit's redistrib packages (the shipped lock's form; a user may install any subset).</summary>
+    private static readonly string[] CudaToolkit = ["cuda_nvcc", "libnvvm", "cuda_cudart", "cuda_nvrtc"];
+
     private async Task<string> InstallAsync(params string[] extra)
     {
         var lockFile = fixtures.WriteLock(temp.Combine("lock.json"), "mirror", "upstream");
@@ -43,6 +46,36 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
         Assert.True(File.Exists(Path.Combine(generation, "lib64", "libnccl.so"))); // dev link added for the wheel
         using var version = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Current, "version.json")));
         Assert.Equal("9.17.0.29", version.RootElement.GetProperty("components").GetProperty("cudnn").GetString());
+    }
+
+    [Fact]
+    public async Task Install_RedistribForm_EveryCudaPackageIsAComponentOfTheGeneration()
+    {
+        await InstallAsync();
+        using var version = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Current, "version.json")));
+        var components = version.RootElement.GetProperty("components");
+        Assert.Equal("13.1.1", version.RootElement.GetProperty("cuda").GetString());
+        Assert.Equal(("13.1.115", "13.1.80"), (components.GetProperty("cuda_nvcc").GetString(), components.GetProperty("cuda_cudart").GetString()));
+        Assert.True(File.Exists(Path.Combine(Current, "nvvm", "bin", "cicc"))); // libnvvm's tree beside nvcc, where nvcc.profile looks
+        Assert.True(File.Exists(Path.Combine(Current, "share", "licenses", "LICENSE-cuda_cudart.txt")));
+        Assert.Contains("release 13.1", (await ShellAsync("sh", "-c", "nvcc --version")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_RunfileFormLock_BuildsTheSameSdkFromTheInstallers()
+    {
+        var lockFile = fixtures.WriteLock(temp.Combine("runfile.lock.json"), "mirror", "upstream", runfile: true);
+        var install = await Nvsdk.RunAsync("install", "--lock", lockFile, "--root", Root, "--allow-unpinned");
+        Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.Contains("cuda 13.1.0", install.Stdout, StringComparison.Ordinal);
+
+        using var version = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Current, "version.json")));
+        Assert.Equal("13.1.0", version.RootElement.GetProperty("components").GetProperty("cuda").GetString());
+        var source = temp.Combine("demo.c");
+        await File.WriteAllTextAsync(source, "#include <stdio.h>\n#include <cuda_runtime_api.h>\nint main(void){int v=0;cudaRuntimeGetVersion(&v);printf(\"cudart %d\\n\",v);return 0;}\n");
+        await ShellAsync("sh", "-c", $"gcc {source} $(pkg-config --cflags --libs cudart-13.1) -o {temp.Combine("demo")}");
+        Assert.Equal("cudart 13010", (await ShellAsync(temp.Combine("demo"))).Stdout.Trim());
+        Assert.Contains("release 13.1", (await ShellAsync("sh", "-c", "nvcc --version")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +119,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     public async Task Install_Modulefile_LoadsWithLmod()
     {
         await InstallAsync();
-        var script = $"source /usr/share/lmod/lmod/init/bash && module use {Current}/share/modulefiles/lua && module load nvidia-sdk/13.1.0 && echo \"home=$CUDA_HOME\" && command -v nvcc";
+        var script = $"source /usr/share/lmod/lmod/init/bash && module use {Current}/share/modulefiles/lua && module load nvidia-sdk/13.1.1 && echo \"home=$CUDA_HOME\" && command -v nvcc";
         var result = await ProcessRunner.RunAsync("/bin/bash", ["-c", script]);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"home={Path.Combine(Root, "generations", "sdk-1")}", result.Stdout, StringComparison.Ordinal);
@@ -160,7 +193,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     [Fact]
     public async Task Generations_SwitchRollbackAndGc_KeepWhatIsReferenced()
     {
-        var lockFile = await InstallAsync("cudnn", "cuda");
+        var lockFile = await InstallAsync(["cudnn", .. CudaToolkit]);
         await InstallAsync();
         var list = await Nvsdk.RunAsync("generations", "list", "--root", Root, "--json");
         using (var json = JsonDocument.Parse(list.Stdout))
@@ -198,7 +231,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     [Fact]
     public async Task Install_KilledMidway_PreviousGenerationStaysCurrentAndWorking()
     {
-        await InstallAsync("cuda");
+        await InstallAsync(CudaToolkit);
         var slowLock = fixtures.WriteLock(temp.Combine("slow.lock.json"), "missing", "slow");
         var random = new Random(7);
         var killed = 0;
@@ -234,7 +267,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     [Fact]
     public async Task Install_TwoComponentsShipTheSamePathDifferently_FailsNamingBothAndKeepsCurrent()
     {
-        await InstallAsync("cuda");
+        await InstallAsync(CudaToolkit);
         var dir = temp.Combine("conflict");
         Directory.CreateDirectory(dir);
         var a = FixtureArchives.TarGz(dir, "alpha", "1.0", null, "alpha-1.0.tar.gz", "alpha-1.0", [FixtureEntry.Text("include/common.h", "#define FROM_ALPHA 1\n")]);
@@ -294,7 +327,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     [Fact]
     public async Task Shell_CommandNotFound_ExitsLikeAShell()
     {
-        await InstallAsync("cuda");
+        await InstallAsync(CudaToolkit);
         var result = await Nvsdk.RunAsync("shell", "--root", Root, "--", "nvsdk-no-such-command");
         Assert.True(result.ExitCode == 127, result.ToString());
         Assert.Contains("nvsdk-no-such-command: command not found", result.Stderr, StringComparison.Ordinal);
@@ -304,7 +337,7 @@ public sealed class InstallCommandTests(FixtureServer fixtures) : IClassFixture<
     [Fact]
     public async Task StoreGc_DryRun_ListsTheDebrisGcThenRemoves()
     {
-        await InstallAsync("cuda");
+        await InstallAsync(CudaToolkit);
         Directory.CreateDirectory(Path.Combine(Root, "store", ".tmp", "leftover.123.abc"));
         await File.WriteAllTextAsync(Path.Combine(Root, "downloads", "leftover.part"), "half");
         UnprivilegedLane.Own(Path.Combine(Root, "store", ".tmp", "leftover.123.abc")); // debris of the store's own user

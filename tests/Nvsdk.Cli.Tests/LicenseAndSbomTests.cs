@@ -139,7 +139,8 @@ public sealed class LicenseAndSbomTests(FixtureServer fixtures) : IClassFixture<
         var install = await Nvsdk.RunAsync("install", "--lock", Lock(), "--root", Root);
         Assert.True(install.ExitCode == 0, install.ToString());
         var texts = Directory.GetFiles(Path.Combine(Current, "share", "licenses")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["LICENSE-cuda.txt", "LICENSE-cudnn.txt", "LICENSE-cutensor.txt", "LICENSE-cutlass.txt", "LICENSE-nccl.txt", "LICENSE-tensorrt.txt"], texts);
+        // Each CUDA redistrib package carries its own LICENSE, kept under its component's name.
+        Assert.Equal(["LICENSE-cuda_cudart.txt", "LICENSE-cuda_nvcc.txt", "LICENSE-cuda_nvrtc.txt", "LICENSE-cudnn.txt", "LICENSE-cutensor.txt", "LICENSE-cutlass.txt", "LICENSE-libnvvm.txt", "LICENSE-nccl.txt", "LICENSE-tensorrt.txt"], texts);
         Assert.Contains("TensorRT", await File.ReadAllTextAsync(Path.Combine(Current, "share", "licenses", "LICENSE-tensorrt.txt")), StringComparison.Ordinal);
         Assert.Contains("NCCL", await File.ReadAllTextAsync(Path.Combine(Current, "share", "licenses", "LICENSE-nccl.txt")), StringComparison.Ordinal);
     }

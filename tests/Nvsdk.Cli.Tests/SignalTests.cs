@@ -66,7 +66,7 @@ public sealed class SignalTests(FixtureServer fixtures, ITestOutputHelper output
     {
         using var sources = await UpdateSourcesServer.StartSlowAsync();
         var lockPath = temp.Combine("lock.json");
-        File.Copy(RepoPaths.ShippedLock, lockPath);
+        File.Copy(RepoPaths.RunfileLock, lockPath); // the runfile form hashes its runfiles by download: long enough to signal
         var before = await File.ReadAllBytesAsync(lockPath);
         var (exit, stderr, midway) = await RunAndSignalAsync(["update", "--lock", lockPath, .. sources.Bases(location: "slow"), "--component", "cuda", "tensorrt", "cutlass"], signal, 1200);
         Assert.True(midway, $"update finished before the signal (exit {exit}): {stderr}");

@@ -3,7 +3,11 @@ using Nvsdk.Testing;
 
 namespace Nvsdk.Cli.Tests;
 
-/// <summary>`nvsdk update` against real NVIDIA manifest copies, NVIDIA-shaped listings and fixture files served by nginx.</summary>
+/// <summary>
+/// `nvsdk update` against real NVIDIA manifest copies, NVIDIA-shaped listings and fixture files served by nginx. Most
+/// cases run on the runfile lock variant (CUDA 13.1.0 → the 13.1.1 runfiles, hashed by download); the shipped lock's
+/// redistrib packages are read from the manifest alone (LockUpdaterCudaRedistribTests has the moving cases).
+/// </summary>
 public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixture<UpdateSourcesServer>, IDisposable
 {
     private readonly TempDir temp = new();
@@ -11,7 +15,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     public void Dispose() => temp.Dispose();
 
     private Task<ProcessResult> DryRunAsync(params string[] extra) =>
-        Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, .. server.Bases(), .. extra]);
+        Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.RunfileLock, .. server.Bases(), .. extra]);
 
     private static Dictionary<string, JsonElement> Proposals(JsonDocument json) =>
         json.RootElement.GetProperty("proposals").EnumerateArray().ToDictionary(p => p.GetProperty("component").GetString()!);
@@ -30,10 +34,10 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
         Assert.Contains("tritonserver", update.Stdout, StringComparison.Ordinal);
     }
 
-    private string CopyShippedLock()
+    private string CopyRunfileLock()
     {
         var lockPath = temp.Combine("lock.json");
-        File.Copy(RepoPaths.ShippedLock, lockPath);
+        File.Copy(RepoPaths.RunfileLock, lockPath);
         return lockPath;
     }
 
@@ -55,6 +59,25 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
         Assert.EndsWith("/cudnn/redist/cudnn/linux-x86_64/cudnn-linux-x86_64-9.20.0.48_cuda13-archive.tar.xz", x86.GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.Equal("2.28.9", proposals["nccl"].GetProperty("newVersion").GetString());
         Assert.Contains("newest", Skipped(json)["cutensor"], StringComparison.Ordinal); // 2.4.1.4 pinned, 2.3.0.6 served
+    }
+
+    [Fact]
+    public async Task DryRun_ShippedRedistribLock_EveryCudaPackageCheckedAgainstTheManifestNoArchiveFetched()
+    {
+        var before = server.Nginx.ReadAccessLog().Count;
+        var update = await Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, "--json", .. server.Bases()]);
+        Assert.True(update.ExitCode == 1, update.ToString()); // nvcr.io (Triton) is unreachable here
+        using var json = JsonDocument.Parse(update.Stdout);
+        var skipped = Skipped(json);
+        foreach (var package in new[] { "cuda_nvcc", "cuda_cudart", "libcublas", "cuda_gdb" })
+        {
+            Assert.EndsWith(" is the newest", skipped[package], StringComparison.Ordinal); // the lock pins redistrib_13.1.1.json, the newest served
+        }
+
+        Assert.Equal(["cudnn", "cutlass", "nccl", "tensorrt"], Proposals(json).Keys.Order(StringComparer.Ordinal));
+        var requests = server.Nginx.ReadAccessLog().Skip(before).Select(l => l.Path).ToList();
+        Assert.Single(requests, p => p.EndsWith("/cuda/redist/redistrib_13.1.1.json", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, p => p.Contains("/cuda/", StringComparison.Ordinal) && (p.EndsWith(".tar.xz", StringComparison.Ordinal) || p.EndsWith(".run", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -92,20 +115,20 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     [Fact]
     public async Task DryRun_Text_ShowsATableAndChangesNothing()
     {
-        var before = await File.ReadAllBytesAsync(RepoPaths.ShippedLock);
+        var before = await File.ReadAllBytesAsync(RepoPaths.RunfileLock);
         var update = await DryRunAsync();
         AssertOnlyTritonUnchecked(update);
         Assert.Contains("9.17.0.29 → 9.20.0.48", update.Stdout, StringComparison.Ordinal);
         Assert.Contains("13.1.0 → 13.1.1", update.Stdout, StringComparison.Ordinal);
         Assert.Contains("10.15.1.29 → 10.16.1.11", update.Stdout, StringComparison.Ordinal);
         Assert.Contains("passed over 10.17.0", update.Stdout, StringComparison.Ordinal);
-        Assert.Equal(before, await File.ReadAllBytesAsync(RepoPaths.ShippedLock));
+        Assert.Equal(before, await File.ReadAllBytesAsync(RepoPaths.RunfileLock));
     }
 
     [Fact]
     public async Task Update_WritesALockThatCheckAccepts()
     {
-        var lockPath = CopyShippedLock();
+        var lockPath = CopyRunfileLock();
         var update = await Nvsdk.RunAsync(["update", "--lock", lockPath, .. server.Bases()]);
         AssertOnlyTritonUnchecked(update);
         var text = await File.ReadAllTextAsync(lockPath);
@@ -134,7 +157,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     [Fact]
     public async Task Update_SbsaRunfileMissing_SkipsCudaAndLeavesItsPinAsItWas()
     {
-        var lockPath = CopyShippedLock();
+        var lockPath = CopyRunfileLock();
         var before = await File.ReadAllBytesAsync(lockPath);
         var only = await Nvsdk.RunAsync(["update", "--lock", lockPath, "--json", "--component", "cuda", .. server.Bases(FixtureUpdateSources.WithoutSbsaRunfile)]);
         Assert.True(only.ExitCode == 1, only.ToString()); // the release NVIDIA names is incomplete: cuda could not be checked
@@ -167,7 +190,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     [Fact]
     public async Task DryRun_UnreachableSource_ReportedPerComponent()
     {
-        var update = await Nvsdk.RunAsync("update", "--dry-run", "--lock", RepoPaths.ShippedLock, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", $"{server.Nginx.BaseUrl}/index/", "--json");
+        var update = await Nvsdk.RunAsync("update", "--dry-run", "--lock", RepoPaths.RunfileLock, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", $"{server.Nginx.BaseUrl}/index/", "--json");
         Assert.True(update.ExitCode == 1, update.ToString()); // some sources failed: the run says so
         using var json = JsonDocument.Parse(update.Stdout);
         var skipped = Skipped(json);
@@ -182,7 +205,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     [Fact]
     public async Task Update_EverySourceFails_ExitsOneAndLeavesTheLock()
     {
-        var lockPath = CopyShippedLock();
+        var lockPath = CopyRunfileLock();
         var before = await File.ReadAllBytesAsync(lockPath);
         var update = await Nvsdk.RunAsync("update", "--lock", lockPath, "--nvidia-base", "http://127.0.0.1:9/", "--pypi-base", "http://127.0.0.1:9/", "--github-api-base", "http://127.0.0.1:9/", "--github-base", "http://127.0.0.1:9/");
         Assert.True(update.ExitCode == 1, update.ToString());
@@ -193,7 +216,7 @@ public sealed class UpdateCommandTests(UpdateSourcesServer server) : IClassFixtu
     public async Task Update_UnknownComponent_ExitsTwoBeforeAnyRequest()
     {
         var before = server.Nginx.ReadAccessLog().Count;
-        var update = await Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.ShippedLock, "-c", "nosuch", .. server.Bases()]);
+        var update = await Nvsdk.RunAsync(["update", "--dry-run", "--lock", RepoPaths.RunfileLock, "-c", "nosuch", .. server.Bases()]);
         Assert.True(update.ExitCode == 2, update.ToString());
         Assert.Contains("unknown component 'nosuch'", update.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, server.Nginx.ReadAccessLog().Count);

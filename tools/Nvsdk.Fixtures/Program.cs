@@ -1,8 +1,9 @@
 using System.Globalization;
 using Nvsdk.Testing;
 
-// nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]
-// Writes NVIDIA-layout fixture archives into DIR and DIR/fixture.lock.json whose sources are
+// nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL] [--cuda redistrib|runfile]
+// Writes NVIDIA-layout fixture archives into DIR (CUDA as redistrib packages, the shipped lock's form, or with
+// --cuda runfile as the .run installers of the runfile lock variant) and DIR/fixture.lock.json whose sources are
 // BASE_URL/<file> (mirror first, then upstream). Without URLs, the sources are file:// paths into DIR.
 // nvsdk-fixtures fake-host DIR: a fake root built from the real H100 capture (for `nvsdk host plan --root DIR`).
 // nvsdk-fixtures update-sources DIR: NVIDIA/PyPI/GitHub-shaped update sources (real manifests, listings,
@@ -22,7 +23,7 @@ if (args is ["update-sources", var sourcesDir])
 
 if (args.Length == 0 || args[0].StartsWith('-'))
 {
-    Console.Error.WriteLine("usage: nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL]");
+    Console.Error.WriteLine("usage: nvsdk-fixtures DIR [--payload BYTES] [--mirror BASE_URL] [--upstream BASE_URL] [--cuda redistrib|runfile]");
     return 2;
 }
 
@@ -30,6 +31,7 @@ var dir = Path.GetFullPath(args[0]);
 var payload = 64 * 1024;
 string? mirror = null;
 string? upstream = null;
+var cuda = FixtureCuda.Redistrib;
 for (var i = 1; i < args.Length - 1; i += 2)
 {
     switch (args[i])
@@ -43,13 +45,16 @@ for (var i = 1; i < args.Length - 1; i += 2)
         case "--upstream":
             upstream = args[i + 1].TrimEnd('/');
             break;
+        case "--cuda" when Enum.TryParse<FixtureCuda>(args[i + 1], ignoreCase: true, out var form):
+            cuda = form;
+            break;
         default:
             Console.Error.WriteLine($"nvsdk-fixtures: unknown option {args[i]}");
             return 2;
     }
 }
 
-var artifacts = await FixtureArchives.BuildAsync(dir, payload);
+var artifacts = await FixtureArchives.BuildAsync(dir, payload, cuda: cuda);
 var lockPath = FixtureLock.Write(Path.Combine(dir, "fixture.lock.json"), artifacts, a =>
 {
     var sources = new List<(string, string)>();

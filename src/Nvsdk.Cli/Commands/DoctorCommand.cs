@@ -48,15 +48,22 @@ internal static class DoctorCommand
             return SnapshotFile.Read(file);
         }
 
-        return HostProbe.Capture(result.GetValue(HostRoot) ?? "/", context.StoreRoot, RequiredCuda(context));
+        var required = RequiredSdk(context);
+        return HostProbe.Capture(result.GetValue(HostRoot) ?? "/", context.StoreRoot, required?.Cuda, requiredDriverVersion: required?.Driver);
     }
 
-    /// <summary>The CUDA the SDK pins, when a lock is at hand; doctor works without one.</summary>
-    public static string? RequiredCuda(CliContext context)
+    /// <summary>The CUDA the SDK pins and the driver it wants (sdk.cuda, sdk.driver), when a lock is at hand; doctor works without one.</summary>
+    public static (string Cuda, string? Driver)? RequiredSdk(CliContext context)
     {
         try
         {
-            return File.Exists(context.LockPath) ? LockFileParser.Load(context.LockPath).CudaVersion : null;
+            if (!File.Exists(context.LockPath))
+            {
+                return null;
+            }
+
+            var lockFile = LockFileParser.Load(context.LockPath);
+            return (lockFile.CudaVersion, lockFile.DriverVersion);
         }
         catch (Core.Errors.LockFileException)
         {

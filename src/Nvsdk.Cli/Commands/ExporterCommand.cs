@@ -129,9 +129,9 @@ internal static class ExporterCommand
 
         // In a container given the host's root, the host's store is under it too, unless --root says otherwise.
         var storeRoot = context.RootOption is null && Path.GetFullPath(hostRoot) != "/" ? Path.Combine(hostRoot, "var/lib/nvsdk") : context.StoreRoot;
-        var requiredCuda = DoctorCommand.RequiredCuda(context);
+        var required = DoctorCommand.RequiredSdk(context);
         var gpus = new LiveGpuSource(hostRoot, log);
-        var doctor = new DoctorCache(() => HostProbe.Capture(hostRoot, storeRoot, requiredCuda, readNvml: false) with { Nvml = gpus.Read() }, log: log);
+        var doctor = new DoctorCache(() => HostProbe.Capture(hostRoot, storeRoot, required?.Cuda, readNvml: false, required?.Driver) with { Nvml = gpus.Read() }, log: log);
         return (gpus, doctor, LiveHostname(hostRoot));
     }
 

@@ -108,6 +108,11 @@ internal static class UpdateCommand
             }
         }
 
+        if (report.Proposals.Select(p => p.Toolkit).FirstOrDefault(t => t is not null) is { } toolkit)
+        {
+            Stdout.Console.MarkupLine(Markup.Escape($"sdk: CUDA {toolkit.Release}, driver ≥ {toolkit.Driver} (sdk.cuda and sdk.driver, doctor's floor)"));
+        }
+
         foreach (var s in report.Skipped)
         {
             Stdout.Console.MarkupLine($"[grey]{Markup.Escape(s.Component)}[/]: {Markup.Escape(s.Reason)}");

@@ -20,6 +20,7 @@ public static class LicenseCatalog
     private static readonly Dictionary<string, LicenseInfo> Known = new(StringComparer.OrdinalIgnoreCase)
     {
         ["NVIDIA CUDA Toolkit EULA"] = new("NVIDIA-CUDA-EULA", "NVIDIA CUDA Toolkit End User License Agreement", true, "https://docs.nvidia.com/cuda/eula/index.html", "EULA.txt (builds/EULA.txt in the runfile, LICENSE in each redistrib archive)"),
+        ["CUDA Toolkit"] = new("NVIDIA-CUDA-EULA", "NVIDIA CUDA Toolkit End User License Agreement", true, "https://docs.nvidia.com/cuda/eula/index.html", "LICENSE in each redistrib archive"), // redistrib_<ver>.json's own name for it
         ["NVIDIA cuDNN Software License Agreement"] = new("NVIDIA-cuDNN-SLA", "NVIDIA cuDNN Software License Agreement", true, "https://docs.nvidia.com/deeplearning/cudnn/latest/reference/eula.html", "LICENSE"),
         ["NVIDIA TensorRT License Agreement"] = new("NVIDIA-TensorRT-SLA", "NVIDIA TensorRT Software License Agreement", true, "https://docs.nvidia.com/deeplearning/tensorrt/latest/reference/sla.html", "doc/ (TensorRT-SLA)"),
         ["NVIDIA cuTENSOR Software License Agreement"] = new("NVIDIA-cuTENSOR-SLA", "NVIDIA cuTENSOR Software License Agreement", true, "https://docs.nvidia.com/cuda/cutensor/latest/license.html", "LICENSE"),

@@ -11,6 +11,12 @@ public sealed record LockFile(
     IReadOnlyList<Component> Components)
 {
     /// <summary>The major version of the pinned CUDA toolkit ("13.1.0" → 13).</summary>
+    /// <summary>
+    /// sdk.driver: the driver the toolkit release wants for all its features (redistrib_&lt;ver&gt;.json's
+    /// nvidia_driver.version, the driver a runfile bundles); null in locks written before it was recorded.
+    /// </summary>
+    public string? DriverVersion { get; init; }
+
     public int CudaMajor => int.Parse(CudaVersion.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     public Component? Find(ComponentId id) => Components.FirstOrDefault(c => c.Id == id);

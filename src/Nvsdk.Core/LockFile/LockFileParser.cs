@@ -98,14 +98,23 @@ public static class LockFileParser
         }
 
         string? cuda = null;
+        string? driver = null;
         var sdk = root.Required("sdk");
-        if (sdk is not null && sdk.ExpectObject("cuda"))
+        if (sdk is not null && sdk.ExpectObject("cuda", "driver"))
         {
             cuda = sdk.Required("cuda")?.String();
             if (cuda is not null && !IsDottedVersion(cuda))
             {
                 sdk.Report("version", "cuda", $"'{cuda}' is not a version like 13.1.0");
                 cuda = null;
+            }
+
+            // The driver the toolkit release wants (its manifest's nvidia_driver.version): doctor's floor.
+            driver = sdk.Optional("driver")?.String();
+            if (driver is not null && !IsDottedVersion(driver))
+            {
+                sdk.Report("version", "driver", $"'{driver}' is not a driver version like 590.48.01");
+                driver = null;
             }
         }
 
@@ -116,7 +125,7 @@ public static class LockFileParser
             return null;
         }
 
-        return new LockFile(path, version.Value, cuda, systems.OfType<SystemId>().ToList(), components.OfType<Component>().ToList());
+        return new LockFile(path, version.Value, cuda, systems.OfType<SystemId>().ToList(), components.OfType<Component>().ToList()) { DriverVersion = driver };
     }
 
     private static Component? ParseComponent(JsonNode node)

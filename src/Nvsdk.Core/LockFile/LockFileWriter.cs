@@ -30,6 +30,11 @@ public static class LockFileWriter
             writer.WriteNumber("lockVersion", lockFile.LockVersion);
             writer.WriteStartObject("sdk");
             writer.WriteString("cuda", lockFile.CudaVersion);
+            if (lockFile.DriverVersion is { } driver)
+            {
+                writer.WriteString("driver", driver);
+            }
+
             writer.WriteEndObject();
             WriteStrings(writer, "systems", lockFile.Systems.Select(s => s.Name));
             writer.WriteStartArray("components");

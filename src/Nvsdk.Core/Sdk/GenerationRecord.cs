@@ -14,6 +14,9 @@ public sealed record GenerationRecord
 
     public required string CudaVersion { get; init; }
 
+    /// <summary>The driver its CUDA release wants (the lock's sdk.driver); null when the lock did not say.</summary>
+    public string? DriverVersion { get; init; }
+
     public required string Lock { get; init; }
 
     public required IReadOnlyList<GenerationComponent> Components { get; init; }

@@ -177,6 +177,7 @@ public static class SdkInstaller
                 Key = key,
                 System = system.Name,
                 CudaVersion = lockFile.CudaVersion,
+                DriverVersion = lockFile.DriverVersion,
                 Lock = Path.GetFullPath(lockFile.Path),
                 Components = trees.Select(t => new GenerationComponent(t.Artifact.Component.Name, t.Artifact.Version, t.Tree.Record.Name)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList(),
                 Entries = trees.Select(t => t.Tree.Record.Name).Order(StringComparer.Ordinal).ToList(),

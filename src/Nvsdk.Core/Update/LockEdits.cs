@@ -7,7 +7,7 @@ namespace Nvsdk.Core.Update;
 /// <summary>
 /// Applies update proposals to a lock: new version and artifacts per component; each mirror source keeps its
 /// folder with the new file name (mirrors follow upstream names), upstream becomes the URL the source gave.
-/// A new CUDA toolkit also moves sdk.cuda.
+/// A new CUDA toolkit (the runfile, or every redistrib package) also moves sdk.cuda and sdk.driver.
 /// The result must pass the offline checks before it may replace the old lock.
 /// </summary>
 public static class LockEdits
@@ -16,10 +16,16 @@ public static class LockEdits
     {
         var byName = proposals.ToDictionary(p => p.Component, StringComparer.Ordinal);
         var components = lockFile.Components.Select(c => byName.TryGetValue(c.Id.Name, out var p) ? Apply(lockFile, c, p) : c).ToList();
-        // sdk.cuda names the toolkit the SDK is built around (version files, pkg-config, modulefiles): it
-        // follows the cuda component. Updates never leave the major, so every cudaMajor stays right.
-        var cudaVersion = byName.TryGetValue("cuda", out var cuda) ? cuda.NewVersion : lockFile.CudaVersion;
-        var updated = lockFile with { CudaVersion = cudaVersion, Components = components };
+        // sdk.cuda names the toolkit the SDK is built around (version files, pkg-config, modulefiles) and
+        // sdk.driver the driver it wants (doctor's floor): they follow the toolkit's release, whose proposals say
+        // so. Updates never leave the major, so every cudaMajor stays right.
+        var toolkit = byName.Values.Select(p => p.Toolkit).FirstOrDefault(t => t is not null);
+        var updated = lockFile with
+        {
+            CudaVersion = toolkit?.Release ?? lockFile.CudaVersion,
+            DriverVersion = toolkit?.Driver ?? lockFile.DriverVersion,
+            Components = components,
+        };
         var errors = LockChecker.CheckSemantics(updated, SystemId.All).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
         {

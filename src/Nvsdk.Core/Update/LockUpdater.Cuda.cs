@@ -16,7 +16,31 @@ namespace Nvsdk.Core.Update;
 /// </summary>
 public static partial class LockUpdater
 {
-    private static async Task<UpdateProposal?> CudaAsync(HttpClient http, UpdateSources sources, Component component, int major, CancellationToken ct)
+    private static async Task<UpdateProposal?> CudaAsync(HttpClient http, UpdateSources sources, Component component, Task<CudaRelease> newestRelease, CancellationToken ct)
+    {
+        var (manifestUrl, _, release, driver, _) = await newestRelease.ConfigureAwait(false);
+        if (!IsNewer(release, component.Version))
+        {
+            return null;
+        }
+
+        var artifacts = new List<ProposedArtifact>();
+        foreach (var system in SystemId.All)
+        {
+            var file = CudaRunfileName(release, driver, system);
+            var url = new Uri(sources.NvidiaBase, $"cuda/{release}/local_installers/{file}");
+            var (digest, size) = await DigestOfAsync(http, url, $"the CUDA {release} runfile for {system}", ct).ConfigureAwait(false);
+            artifacts.Add(new ProposedArtifact(system, file, url, digest, size, OldSize(component, system)));
+        }
+
+        return new UpdateProposal(component.Id.Name, component.Version, release, manifestUrl.ToString(), artifacts) { Toolkit = new ToolkitRelease(release, driver) };
+    }
+
+    /// <summary>The newest redistrib manifest of the SDK's CUDA major: its URL, folder, release, driver and bytes.</summary>
+    internal sealed record CudaRelease(Uri Url, Uri Redist, string Release, string Driver, byte[] Manifest);
+
+    /// <summary>cuda/redist/ → the newest redistrib_&lt;major&gt;.x.y.json, read once for the runfile and every redistrib package.</summary>
+    private static async Task<CudaRelease> NewestCudaReleaseAsync(HttpClient http, UpdateSources sources, int major, CancellationToken ct)
     {
         var redist = new Uri(sources.NvidiaBase, "cuda/redist/");
         var index = await GetStringAsync(http, redist, ct).ConfigureAwait(false);
@@ -32,27 +56,14 @@ public static partial class LockUpdater
             throw new NvsdkException(ErrorCode.InvalidInput, $"{redist}: no redistrib_{major}.x.y.json listed");
         }
 
-        var (release, driver) = ReadRelease(newest.Url, await GetStringAsync(http, newest.Url, ct).ConfigureAwait(false));
+        var bytes = await http.GetByteArrayAsync(newest.Url, ct).ConfigureAwait(false);
+        var (release, driver) = ReadRelease(newest.Url, System.Text.Encoding.UTF8.GetString(bytes));
         if (!Version.TryParse(release, out var parsed) || parsed.Major != major)
         {
             throw new NvsdkException(ErrorCode.InvalidInput, $"{newest.Url}: release_label '{release}' is not a CUDA {major} release");
         }
 
-        if (!IsNewer(release, component.Version))
-        {
-            return null;
-        }
-
-        var artifacts = new List<ProposedArtifact>();
-        foreach (var system in SystemId.All)
-        {
-            var file = CudaRunfileName(release, driver, system);
-            var url = new Uri(sources.NvidiaBase, $"cuda/{release}/local_installers/{file}");
-            var (digest, size) = await DigestOfAsync(http, url, $"the CUDA {release} runfile for {system}", ct).ConfigureAwait(false);
-            artifacts.Add(new ProposedArtifact(system, file, url, digest, size, OldSize(component, system)));
-        }
-
-        return new UpdateProposal(component.Id.Name, component.Version, release, newest.Url.ToString(), artifacts);
+        return new CudaRelease(newest.Url, redist, release, driver, bytes);
     }
 
     /// <summary>NVIDIA's runfile names: cuda_13.1.1_590.48.01_linux.run, and …_linux_sbsa.run for server ARM.</summary>

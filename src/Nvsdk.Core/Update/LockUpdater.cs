@@ -11,7 +11,8 @@ namespace Nvsdk.Core.Update;
 /// `nvsdk update`: for each component, ask its source for the newest version that fits the SDK's CUDA major.
 /// cuDNN and cuTENSOR: NVIDIA's redist index → newest redistrib_&lt;ver&gt;.json → the cuda&lt;major&gt; variant per
 /// platform. NCCL: PyPI's JSON API for nvidia-nccl-cu&lt;major&gt; (which also fixes the seed's cu12 wheel).
-/// CUDA (the runfiles) and TensorRT (the tars) are in LockUpdater.Cuda.cs and LockUpdater.TensorRt.cs.
+/// CUDA (the runfiles, LockUpdater.Cuda.cs, or the redistrib packages, LockUpdater.CudaRedistrib.cs: every
+/// component no other source claims) and TensorRT (the tars) are in their own files.
 /// An unreachable or malformed source is reported for its component; the others still update.
 /// </summary>
 public static partial class LockUpdater
@@ -41,6 +42,10 @@ public static partial class LockUpdater
                 $"the lock has: {string.Join(", ", lockFile.Components.Select(c => c.Id.Name))}");
         }
 
+        // One read of CUDA's newest manifest serves the runfile and every redistrib package (27 in the shipped lock).
+        Task<CudaRelease>? cudaRelease = null;
+        Task<CudaRelease> CudaRelease() => cudaRelease ??= NewestCudaReleaseAsync(http, sources, major, cancellationToken);
+        var cudaPackages = lockFile.Components.Select(c => c.Id.Name).Where(IsCudaPackage).ToList();
         foreach (var component in lockFile.Components)
         {
             var name = component.Id.Name;
@@ -56,10 +61,10 @@ public static partial class LockUpdater
                     "nccl" => await NcclAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
                     "cutlass" => await CutlassAsync(http, sources, component, cancellationToken).ConfigureAwait(false),
                     "tritonserver" => await TritonAsync(sources, component, major, cancellationToken).ConfigureAwait(false),
-                    "cuda" => await CudaAsync(http, sources, component, major, cancellationToken).ConfigureAwait(false),
+                    "cuda" => await CudaAsync(http, sources, component, CudaRelease(), cancellationToken).ConfigureAwait(false),
                     "tensorrt" => await TensorRtAsync(http, sources, lockFile, component, cancellationToken).ConfigureAwait(false),
                     _ when Redistrib.Any(r => r.Component == name) => await RedistribAsync(http, sources, component, Redistrib.First(r => r.Component == name), major, cancellationToken).ConfigureAwait(false),
-                    _ => throw new UpdateNotSupported("no update source for this component"),
+                    _ => await CudaPackageAsync(component, CudaRelease()).ConfigureAwait(false),
                 };
                 if (proposal is null)
                 {
@@ -70,7 +75,7 @@ public static partial class LockUpdater
                     proposals.Add(proposal);
                 }
             }
-            catch (Exception e) when (e is UpdateNotSupported or NothingFits)
+            catch (Exception e) when (e is NothingFits)
             {
                 skipped.Add(new UpdateSkip(name, e.Message));
             }
@@ -87,8 +92,12 @@ public static partial class LockUpdater
 
         // Ctrl-C or SIGTERM part-way: what was collected so far must not be written as if it were the answer.
         cancellationToken.ThrowIfCancellationRequested();
-        return new UpdateReport(proposals, skipped);
+        return new UpdateReport(SettleToolkit(proposals, cudaPackages, skipped), skipped);
     }
+
+    /// <summary>Components no other source claims are looked up as packages of CUDA's redistrib manifest.</summary>
+    private static bool IsCudaPackage(string name) =>
+        name is not ("nccl" or "cutlass" or "tritonserver" or "cuda" or "tensorrt") && Redistrib.All(r => r.Component != name);
 
     private static async Task<UpdateProposal?> RedistribAsync(HttpClient http, UpdateSources sources, Component component, (string Component, string Product, string Package) what, int major, CancellationToken ct)
     {
@@ -249,5 +258,4 @@ public static partial class LockUpdater
     [GeneratedRegex(@"(?<=href="")(?:[a-z]+_)?redistrib_(\d+(?:\.\d+)+)\.json")]
     private static partial Regex ManifestLinks();
 
-    private sealed class UpdateNotSupported(string message) : Exception(message);
 }

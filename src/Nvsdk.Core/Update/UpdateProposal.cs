@@ -7,7 +7,13 @@ public sealed record UpdateProposal(string Component, string OldVersion, string 
 {
     /// <summary>What the reader should know about the choice: newer releases passed over, and why.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The CUDA release (and the driver it wants) this proposal moves the SDK to: sdk.cuda and sdk.driver follow it.</summary>
+    public ToolkitRelease? Toolkit { get; init; }
 }
+
+/// <summary>A CUDA toolkit release and the driver its manifest names (nvidia_driver.version): doctor's floor.</summary>
+public sealed record ToolkitRelease(string Release, string Driver);
 
 public sealed record ProposedArtifact(SystemId System, string FileName, Uri Url, Sha256Digest Sha256, long Size, long? OldSize);
 

@@ -29,8 +29,8 @@ public sealed class BundleTests(BundleFixtureArtifacts fixtures) : IClassFixture
     public async Task ExportThenImport_FreshStoreAndUnreachableSources_InstallNeedsNoNetwork()
     {
         var (bundle, exported) = await ExportAsync();
-        Assert.Equal(6, exported.Manifest.Artifacts.Count); // five per system + cutlass for all
-        Assert.Equal(6, exported.Fetched);
+        Assert.Equal(9, exported.Manifest.Artifacts.Count); // 4 CUDA packages + cuDNN, cuTENSOR, TensorRT, NCCL per system + cutlass for all
+        Assert.Equal(9, exported.Fetched);
         Assert.False(File.Exists(bundle + ".tmp"));
 
         var store = NvsdkStore.Open(temp.Combine("air-gapped"));
@@ -38,7 +38,7 @@ public sealed class BundleTests(BundleFixtureArtifacts fixtures) : IClassFixture
         var imported = await BundleReader.ImportAsync(bundle, store, lockCopy);
 
         Assert.True(imported.AllSucceeded);
-        Assert.Equal(6, imported.Imported);
+        Assert.Equal(9, imported.Imported);
         Assert.Equal(lockCopy, imported.LockWrittenTo);
         Assert.Equal(await File.ReadAllBytesAsync(fixtures.LockPath), await File.ReadAllBytesAsync(lockCopy));
         Assert.All(imported.Outcomes, o => Assert.StartsWith($"{new Uri(bundle)}#artifacts/", o.Result!.Record.Source, StringComparison.Ordinal));
@@ -62,7 +62,7 @@ public sealed class BundleTests(BundleFixtureArtifacts fixtures) : IClassFixture
 
         Assert.True(again.AllSucceeded);
         Assert.Equal(0, again.Imported);
-        Assert.Equal(6, again.AlreadyPresent);
+        Assert.Equal(9, again.AlreadyPresent);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BundleTests(BundleFixtureArtifacts fixtures) : IClassFixture
         Assert.NotEqual(victim.Sha256, mismatch.Actual);
         Assert.Equal(victim.Size, mismatch.BytesRead);
         Assert.Contains(victim.File, mismatch.Message, StringComparison.Ordinal);
-        Assert.Equal(5, result.Imported);
+        Assert.Equal(8, result.Imported);
         Assert.DoesNotContain(store.List(), r => r.File == victim.File);
         Assert.Empty(Directory.EnumerateFileSystemEntries(store.Layout.StagingDir));
         Assert.Null(result.LockWrittenTo);

@@ -27,18 +27,32 @@ public sealed class LockCheckerTests
         Assert.Equal(3, report.WarningCount);
         Assert.Equal(
             [
-                ("cuda-major", "$.components[2].cudaMajor"),
-                ("unpinned", "$.components[5].artifacts[0]"),
-                ("unpinned", "$.components[6].artifacts[0]"),
+                ("cuda-major", "$.components[28].cudaMajor"),
+                ("unpinned", "$.components[31].artifacts[0]"),
+                ("unpinned", "$.components[32].artifacts[0]"),
             ],
             Warnings(report));
         Assert.Equal(["cutlass", "tritonserver"], report.UnpinnedArtifacts.Select(a => a.Component.Name));
     }
 
     [Fact]
-    public void Check_RedistribLockAllSystems_PassesWithNvidiasDigestsForBothSystems()
+    public void Check_RunfileLockVariantAllSystems_PassesWithTheRunfilesAndTheirDriver()
     {
-        var path = Nvsdk.Testing.RepoPaths.RedistLock;
+        var path = Nvsdk.Testing.RepoPaths.RunfileLock;
+
+        var report = LockChecker.Check(path, File.ReadAllBytes(path), SystemId.All);
+
+        Assert.Equal(0, report.ErrorCount);
+        Assert.Equal(("13.1.0", "590.44.01"), (report.LockFile!.CudaVersion, report.LockFile.DriverVersion));
+        var cuda = report.LockFile.Components.Single(c => c.Id.Name == "cuda");
+        Assert.All(cuda.Artifacts, a => Assert.Equal(ArtifactFormat.Makeself, a.Format));
+        Assert.Equal("6b4fdf2694b3d7afbc526f26412b4cf4f050b202324455053307310f53b323a7", cuda.ArtifactsFor(SystemId.X86_64Linux).Single().Sha256!.Value.Hex);
+    }
+
+    [Fact]
+    public void Check_ShippedLockIsRedistribAllSystems_PassesWithNvidiasDigestsForBothSystems()
+    {
+        var path = Nvsdk.Testing.RepoPaths.ShippedLock;
 
         var report = LockChecker.Check(path, File.ReadAllBytes(path), SystemId.All);
 
@@ -51,7 +65,8 @@ public sealed class LockCheckerTests
         Assert.Equal(798288312, x86.Size);
         Assert.Equal("libcublas-linux-sbsa-13.2.1.1-archive.tar.xz", cublas.Artifacts.Single(a => a.Systems.Contains(SystemId.Aarch64Linux)).FileName);
         Assert.Equal(27, report.LockFile.Components.Count(c => c.Id.Name.StartsWith("cuda_", StringComparison.Ordinal) || c.Id.Name.StartsWith("lib", StringComparison.Ordinal)));
-        Assert.DoesNotContain(report.LockFile.Components, c => c.Id.Name is "cuda" or "nsight_compute" or "nvidia_driver" or "fabricmanager" or "imex" or "mft");
+        Assert.DoesNotContain(report.LockFile.Components, c => c.Id.Name is "cuda" or "nsight_compute" or "nsight_systems" or "nvidia_driver" or "fabricmanager" or "imex" or "mft");
+        Assert.Equal(("13.1.1", "590.48.01"), (report.LockFile.CudaVersion, report.LockFile.DriverVersion)); // redistrib_13.1.1.json's release and nvidia_driver
     }
 
     [Theory]

@@ -15,9 +15,26 @@ public sealed class LockFileParserTests
     private const string S0 = "$.components[0].artifacts[0].sources[0]";
 
     [Fact]
-    public void Parse_ShippedLock_HasNoDiagnosticsAndSevenComponents()
+    public void Parse_ShippedLock_HasNoDiagnosticsAndCudaAsRedistribPackagesThenTheSixOthers()
     {
         var path = LockJson.ShippedLockPath;
+
+        var (lockFile, diagnostics) = LockFileParser.Parse(path, File.ReadAllBytes(path));
+
+        Assert.Empty(diagnostics);
+        Assert.NotNull(lockFile);
+        Assert.Equal(33, lockFile.Components.Count);
+        Assert.Equal(["cuda_nvcc", "cuda_crt", "libnvvm", "cuda_cudart"], lockFile.Components.Take(4).Select(c => c.Id.Name));
+        Assert.Equal(["cudnn", "nccl", "tensorrt", "cutensor", "cutlass", "tritonserver"], lockFile.Components.TakeLast(6).Select(c => c.Id.Name));
+        Assert.Equal(("13.1.1", "590.48.01"), (lockFile.CudaVersion, lockFile.DriverVersion));
+        Assert.Equal(SystemId.All, lockFile.Systems);
+        Assert.Equal(13, lockFile.CudaMajor);
+    }
+
+    [Fact]
+    public void Parse_RunfileLockVariant_HasNoDiagnosticsAndSevenComponents()
+    {
+        var path = Nvsdk.Testing.RepoPaths.RunfileLock;
 
         var (lockFile, diagnostics) = LockFileParser.Parse(path, File.ReadAllBytes(path));
 

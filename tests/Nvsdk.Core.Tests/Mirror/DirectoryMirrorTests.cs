@@ -98,7 +98,7 @@ public sealed class DirectoryMirrorTests(MirrorFixtureArtifacts fixtures) : ICla
 
         var selection = MirrorSync.Select(shipped, [SystemId.X86_64Linux]);
 
-        Assert.Equal(5, selection.Artifacts.Count);
+        Assert.Equal(27 + 4, selection.Artifacts.Count); // CUDA's 27 redistrib packages, cuDNN, NCCL, TensorRT, cuTENSOR
         Assert.Equal(["cutlass", "tritonserver"], selection.Skipped.Select(s => s.Artifact.Component.Name).Order(StringComparer.Ordinal));
         Assert.All(selection.Artifacts, a => Assert.Contains(SystemId.X86_64Linux, a.Systems));
     }
@@ -123,7 +123,7 @@ public sealed class DirectoryMirrorTests(MirrorFixtureArtifacts fixtures) : ICla
         var store = NvsdkStore.Open(temp.Combine("fresh"));
         var install = await SdkInstaller.InstallAsync(offline, ArtifactSelection.Select(offline, [], SystemId.X86_64Linux, allowUnpinned: false), store, Options);
 
-        Assert.Equal(6, install.Downloaded);
+        Assert.Equal(9, install.Downloaded); // 4 CUDA packages, cuDNN, cuTENSOR, TensorRT, NCCL, CUTLASS
         Assert.All(store.List().Where(r => r.Kind == "artifact"), r => Assert.StartsWith(summary.BaseUrl.AbsoluteUri, r.Source, StringComparison.Ordinal));
     }
 

@@ -133,7 +133,7 @@ public sealed class S3MirrorTests(MirrorFixtureArtifacts fixtures) : IClassFixtu
         var store = NvsdkStore.Open(temp.Combine("fresh"));
         var install = await SdkInstaller.InstallAsync(offline, ArtifactSelection.Select(offline, [], SystemId.X86_64Linux, allowUnpinned: false), store, Options);
 
-        Assert.Equal(6, install.Downloaded);
+        Assert.Equal(9, install.Downloaded); // 4 CUDA packages, cuDNN, cuTENSOR, TensorRT, NCCL, CUTLASS
         Assert.True(Directory.Exists(new Generations(store.Layout).PathOf(install.Generation.Number)));
         Assert.All(store.List().Where(r => r.Kind == "artifact"), r => Assert.StartsWith(summary.BaseUrl.AbsoluteUri, r.Source, StringComparison.Ordinal));
     }

@@ -73,6 +73,20 @@ public sealed class ArchiveUnpackerTests(UnpackFixtureArtifacts fixtures) : ICla
     }
 
     [Fact]
+    public async Task UnpackAsync_CudartRedistribArchive_StripsItsArchiveFolder()
+    {
+        var source = fixtures.Get("cuda_cudart", SystemId.X86_64Linux);
+        Assert.Equal("cuda_cudart-linux-x86_64-13.1.80-archive.tar.xz", source.FileName);
+
+        var dest = await UnpackAsync("cuda_cudart");
+
+        Assert.Equal(["LICENSE", "include", "lib"], Names(dest));
+        Assert.True(File.Exists(Path.Combine(dest, "include/cuda_runtime.h")));
+        AssertLink(dest, "lib/libcudart.so.13", "libcudart.so.13.1.80");
+        AssertLink(dest, "lib/stubs/libcuda.so", "libcuda.so.1");
+    }
+
+    [Fact]
     public async Task UnpackAsync_CutlassTarGz_StripsTopFolder()
     {
         var dest = await UnpackAsync("cutlass");
@@ -90,6 +104,8 @@ public sealed class ArchiveUnpackerTests(UnpackFixtureArtifacts fixtures) : ICla
     [InlineData("nccl", "x86_64-linux")]
     [InlineData("cuda", "x86_64-linux")]
     [InlineData("cuda", "aarch64-linux")]
+    [InlineData("cuda_nvcc", "x86_64-linux")]
+    [InlineData("cuda_cudart", "aarch64-linux")]
     [InlineData("cutlass", "x86_64-linux")]
     public async Task UnpackAsync_Fixture_NormalisesTimesAndManifestMatchesDisk(string component, string system)
     {
@@ -263,7 +279,17 @@ public sealed class UnpackFixtureArtifacts : IAsyncLifetime
     public FixtureArtifact Get(string component, SystemId system) =>
         Artifacts.Single(a => a.Component == component && a.Systems.Contains(system));
 
-    public async Task InitializeAsync() => Artifacts = await FixtureArchives.BuildAsync(dir.Path, payloadBytes: 4096);
+    /// <summary>The shipped form (CUDA as redistrib packages) and, beside it, the runfile form's CUDA installers.</summary>
+    public async Task InitializeAsync()
+    {
+        var runfiles = new List<FixtureArtifact>();
+        foreach (var system in SystemId.All)
+        {
+            runfiles.Add(await FixtureArchives.CudaRunfileAsync(dir.Path, system, FixtureArchives.RunfileRelease, FixtureArchives.RunfileDriver, FixtureArchives.Payload(4096, 7)));
+        }
+
+        Artifacts = [.. await FixtureArchives.BuildAsync(dir.Path, payloadBytes: 4096), .. runfiles];
+    }
 
     public Task DisposeAsync()
     {

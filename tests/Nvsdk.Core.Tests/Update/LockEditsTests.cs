@@ -17,11 +17,12 @@ public class LockEditsTests
         ]);
 
     [Fact]
-    public void Apply_Cuda_MovesSdkCudaAndKeepsTheRunfileFormat()
+    public void Apply_Cuda_MovesSdkCudaAndDriverAndKeepsTheRunfileFormat()
     {
-        var shipped = LockFileParser.Load(RepoPaths.ShippedLock);
-        var updated = LockEdits.Apply(shipped, [Proposal("cuda", "13.1.0", "13.1.1", "cuda_13.1.1_590.48.01_linux.run", "cuda_13.1.1_590.48.01_linux_sbsa.run", "cuda/13.1.1/local_installers")]);
-        Assert.Equal("13.1.1", updated.CudaVersion);
+        var shipped = LockFileParser.Load(RepoPaths.RunfileLock);
+        var proposal = Proposal("cuda", "13.1.0", "13.1.1", "cuda_13.1.1_590.48.01_linux.run", "cuda_13.1.1_590.48.01_linux_sbsa.run", "cuda/13.1.1/local_installers") with { Toolkit = new ToolkitRelease("13.1.1", "590.48.01") };
+        var updated = LockEdits.Apply(shipped, [proposal]);
+        Assert.Equal(("13.1.1", "590.48.01"), (updated.CudaVersion, updated.DriverVersion));
         var cuda = updated.Components.Single(c => c.Id.Name == "cuda");
         Assert.Equal("13.1.1", cuda.Version);
         Assert.All(cuda.Artifacts, a => Assert.Equal(ArtifactFormat.Makeself, a.Format));

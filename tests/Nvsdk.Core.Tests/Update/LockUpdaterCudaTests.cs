@@ -5,10 +5,10 @@ using Nvsdk.Testing;
 
 namespace Nvsdk.Core.Tests.Update;
 
-/// <summary>CUDA runfiles: newest manifest of the lock's major → release and driver → both runfiles hashed by download.</summary>
+/// <summary>CUDA runfiles (the runfile lock variant): newest manifest of the lock's major → release and driver → both runfiles hashed by download.</summary>
 public sealed class LockUpdaterCudaTests(UpdateServer server) : IClassFixture<UpdateServer>
 {
-    private static Core.LockFile.LockFile Shipped => LockFileParser.Load(RepoPaths.ShippedLock);
+    private static Core.LockFile.LockFile Shipped => LockFileParser.Load(RepoPaths.RunfileLock);
 
     /// <summary>The shipped lock with its CUDA toolkit at <paramref name="version"/> (and the SDK's major with it).</summary>
     private static Core.LockFile.LockFile WithCuda(string version)
@@ -28,6 +28,7 @@ public sealed class LockUpdaterCudaTests(UpdateServer server) : IClassFixture<Up
         var report = await LockUpdater.ProposeAsync(Shipped, server.Bases(), ["cuda"]);
         var cuda = Assert.Single(report.Proposals);
         Assert.Equal(("13.1.0", "13.1.1"), (cuda.OldVersion, cuda.NewVersion));
+        Assert.Equal(new ToolkitRelease("13.1.1", "590.48.01"), cuda.Toolkit);
         Assert.EndsWith("/cuda/redist/redistrib_13.1.1.json", cuda.Source, StringComparison.Ordinal);
         Assert.Equal(SystemId.All, cuda.Artifacts.Select(a => a.System));
         foreach (var (artifact, fixture) in cuda.Artifacts.Zip(server.Sources.CudaRunfiles))

@@ -9,7 +9,10 @@ namespace Nvsdk.Core.Gpu.Doctor;
 /// </summary>
 public static class CudaDriverRequirements
 {
-    /// <summary>Toolkit release → the driver its installer bundles (NVIDIA's release notes, lock-facts.md).</summary>
+    /// <summary>
+    /// Toolkit release → the driver its installer bundles (NVIDIA's release notes, lock-facts.md): only for locks and
+    /// generations that do not record sdk.driver themselves (written before it was).
+    /// </summary>
     private static readonly (string Cuda, string Driver)[] Bundled =
     [
         ("13.1.1", "590.48.01"),
@@ -19,7 +22,12 @@ public static class CudaDriverRequirements
         ("12.9.1", "575.57.08"),
     ];
 
-    public static (DriverVersion Full, DriverVersion Compatible, int CudaMajor)? For(string cudaVersion)
+    /// <param name="cudaVersion">The SDK's CUDA release (sdk.cuda).</param>
+    /// <param name="driverFloor">
+    /// The driver the lock or generation records for that release (sdk.driver, from the release's manifest): it
+    /// decides over the table, so a new release needs no new nvsdk for doctor to know its floor.
+    /// </param>
+    public static (DriverVersion Full, DriverVersion Compatible, int CudaMajor)? For(string cudaVersion, string? driverFloor = null)
     {
         var parts = cudaVersion.Split('.');
         if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major))
@@ -33,6 +41,11 @@ public static class CudaDriverRequirements
             12 => new DriverVersion(525, 60, 13),
             _ => (DriverVersion?)null,
         };
+        if (compatible is not null && DriverVersion.TryParse(driverFloor ?? string.Empty) is { } recorded)
+        {
+            return (recorded, compatible.Value, major);
+        }
+
         var exact = Bundled.FirstOrDefault(b => b.Cuda == cudaVersion).Driver
             ?? Bundled.FirstOrDefault(b => b.Cuda.StartsWith($"{parts[0]}.{(parts.Length > 1 ? parts[1] : "0")}.", StringComparison.Ordinal)).Driver;
         if (compatible is null || exact is null)

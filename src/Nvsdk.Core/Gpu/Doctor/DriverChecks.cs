@@ -63,7 +63,7 @@ internal static class DriverChecks
             yield break;
         }
 
-        if (driver is not { } d || CudaDriverRequirements.For(cuda) is not { } need)
+        if (driver is not { } d || CudaDriverRequirements.For(cuda, host.RequiredDriverVersion) is not { } need)
         {
             yield return Finding.Skip("driver.sdk", $"cannot tell which driver CUDA {cuda} needs");
             yield break;

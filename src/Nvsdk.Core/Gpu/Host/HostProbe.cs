@@ -10,7 +10,12 @@ namespace Nvsdk.Core.Gpu.Host;
 /// </summary>
 public static class HostProbe
 {
-    public static HostSnapshot Capture(string hostRoot, string storeRoot, string? requiredCudaVersion, bool readNvml = true)
+    /// <param name="hostRoot">The host's root ("/" live, a fake tree in tests).</param>
+    /// <param name="storeRoot">The nvsdk store whose current generation doctor checks.</param>
+    /// <param name="requiredCudaVersion">The lock's CUDA; without it the current generation's.</param>
+    /// <param name="readNvml">Whether to ask NVML (false where the caller reads the GPUs itself).</param>
+    /// <param name="requiredDriverVersion">The lock's sdk.driver (with <paramref name="requiredCudaVersion"/>); without a lock, the generation's.</param>
+    public static HostSnapshot Capture(string hostRoot, string storeRoot, string? requiredCudaVersion, bool readNvml = true, string? requiredDriverVersion = null)
     {
         string Host(string path) => Path.Combine(hostRoot, path.TrimStart('/'));
         var files = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -35,6 +40,7 @@ public static class HostProbe
             },
             DockerInstalled = File.Exists(Host("/usr/bin/dockerd")) || Directory.Exists(Host("/etc/docker")),
             RequiredCudaVersion = requiredCudaVersion ?? sdk?.CudaVersion,
+            RequiredDriverVersion = requiredCudaVersion is not null ? requiredDriverVersion : sdk?.DriverVersion,
             Sdk = sdk,
             KernelNvrmLog = KernelLog.ReadNvrm(hostRoot),
             Nvml = readNvml ? NvmlReader.Read(pid => TryRead(Host($"/proc/{pid}/comm"))?.Trim()) : new NvmlReport { Error = "LIBRARY_NOT_FOUND" },
@@ -128,6 +134,6 @@ public static class HostProbe
             missing.Add($"generations/sdk-{current.Number}/version.json");
         }
 
-        return new SdkState(layout.Root, current.Number, path, current.CudaVersion, missing);
+        return new SdkState(layout.Root, current.Number, path, current.CudaVersion, missing) { DriverVersion = current.DriverVersion };
     }
 }

@@ -31,6 +31,9 @@ public sealed record HostSnapshot
     /// <summary>The CUDA version the SDK needs (from the lock or the current generation), if known.</summary>
     public string? RequiredCudaVersion { get; init; }
 
+    /// <summary>The driver that CUDA release wants for all features (the lock's or generation's sdk.driver), if recorded.</summary>
+    public string? RequiredDriverVersion { get; init; }
+
     public SdkState? Sdk { get; init; }
 
     public NvmlReport Nvml { get; init; } = new();
@@ -45,4 +48,8 @@ public sealed record HostSnapshot
 public sealed record DeviceNode(string Path, string Mode, bool CharacterDevice);
 
 /// <summary>The current nvsdk generation, as doctor sees it.</summary>
-public sealed record SdkState(string StoreRoot, int? CurrentGeneration, string? GenerationPath, string? CudaVersion, IReadOnlyList<string> MissingEntries);
+public sealed record SdkState(string StoreRoot, int? CurrentGeneration, string? GenerationPath, string? CudaVersion, IReadOnlyList<string> MissingEntries)
+{
+    /// <summary>The driver the generation's CUDA release wants (its record's DriverVersion), if recorded.</summary>
+    public string? DriverVersion { get; init; }
+}
