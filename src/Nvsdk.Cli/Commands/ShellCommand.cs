@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Nvsdk.Core.Errors;
+using Nvsdk.Core.Platform;
 
 namespace Nvsdk.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class ShellCommand
             var environment = EnvCommand.Resolve(context, out var record);
             var args = result.GetValue(commandLine) ?? [];
             var program = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("SHELL") is { Length: > 0 } sh ? sh : "/bin/sh";
-            var info = new ProcessStartInfo(program) { UseShellExecute = false };
+            var info = new ProcessStartInfo { UseShellExecute = false };
             foreach (var a in args.Skip(1))
             {
                 info.ArgumentList.Add(a);
@@ -27,6 +28,9 @@ internal static class ShellCommand
             {
                 info.Environment[name] = value;
             }
+
+            // Looked up in the SDK's PATH, the one the child gets: Process.Start would search nvsdk's own.
+            info.FileName = ExecutableSearch.Resolve(program, info.Environment.TryGetValue("PATH", out var path) ? path : null);
 
             info.Environment["NVSDK_GENERATION"] = record.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Process process;

@@ -13,6 +13,7 @@ internal static partial class Posix
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
     private const int WOk = 2;
+    private const int XOk = 1;
 
     /// <summary>The errno of a write refused by a read-only file system.</summary>
     public const int EROFS = 30;
@@ -44,6 +45,9 @@ internal static partial class Posix
 
     /// <summary>0 when this process may create files in the folder, else the errno (EACCES, EROFS, ...).</summary>
     public static int WriteAccess(string directory) => Access(directory, WOk) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>Whether this process may execute <paramref name="path"/> (access(2) X_OK, as a shell's lookup asks).</summary>
+    public static bool MayExecute(string path) => Access(path, XOk) == 0;
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
