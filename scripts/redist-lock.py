@@ -25,7 +25,7 @@ for name in PACKAGES:
     license = entry.get("license", "CUDA Toolkit")
     license = "NVIDIA CUDA Toolkit EULA" if license == "CUDA Toolkit" else license  # the name the licence catalog knows
     components.append({"name": name, "version": entry["version"], "license": license,
-                       "cudaMajor": int(manifest["release_label"].split(".")[0]), "provides": [name], "artifacts": artifacts})
+                       "cudaMajor": int(manifest["release_label"].split(".")[0]), "provides": [name, "cuda"], "artifacts": artifacts})
 rest = [c for c in base["components"] if c["name"] != "cuda"]
 lock = dict(base, sdk={"cuda": manifest["release_label"], "driver": manifest["nvidia_driver"]["version"]}, components=components + rest)
 json.dump(lock, open(out, "w"), indent=2); open(out, "a").write("\n")

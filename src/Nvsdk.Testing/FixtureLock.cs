@@ -62,6 +62,11 @@ public static class FixtureLock
                 ["version"] = group.First().Version,
                 ["license"] = FixtureCudaPackages.IsPackage(group.Key) ? License["cuda"] : License.GetValueOrDefault(group.Key, "fixture"),
             };
+            if (FixtureCudaPackages.IsPackage(group.Key))
+            {
+                component["provides"] = new JsonArray(group.Key, "cuda"); // as the shipped lock: `install cuda` is the whole toolkit
+            }
+
             if ((FixtureCudaPackages.IsPackage(group.Key) ? 13 : CudaMajor.GetValueOrDefault(group.Key)) is { } major)
             {
                 component["cudaMajor"] = major;

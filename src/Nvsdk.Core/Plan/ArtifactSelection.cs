@@ -20,7 +20,7 @@ public static class ArtifactSelection
         }
 
         var named = components.Count > 0;
-        var chosen = named ? components.Select(name => Resolve(lockFile, name)).Distinct().ToList() : lockFile.Components.ToList();
+        var chosen = named ? components.SelectMany(name => Resolve(lockFile, name)).Distinct().ToList() : lockFile.Components.ToList();
         var artifacts = new List<Artifact>();
         var skipped = new List<SkippedArtifact>();
         foreach (var component in chosen)
@@ -48,11 +48,21 @@ public static class ArtifactSelection
         return new Selection(system, artifacts, skipped);
     }
 
-    private static Component Resolve(LockFile.LockFile lockFile, string name)
+    /// <summary>
+    /// A component by its id, else every component that provides the name: in the redistrib form CUDA is 27
+    /// packages, each providing "cuda", so `nvsdk install cuda` still means the whole toolkit.
+    /// </summary>
+    private static IEnumerable<Component> Resolve(LockFile.LockFile lockFile, string name)
     {
         if (ComponentId.TryParse(name, out var id) && lockFile.Find(id) is { } component)
         {
-            return component;
+            return [component];
+        }
+
+        var providers = lockFile.Components.Where(c => c.Provides.Contains(name, StringComparer.Ordinal)).ToList();
+        if (providers.Count > 0)
+        {
+            return providers;
         }
 
         throw new UsageException(

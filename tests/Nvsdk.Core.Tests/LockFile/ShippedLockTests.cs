@@ -1,4 +1,5 @@
 using Nvsdk.Core.LockFile;
+using Nvsdk.Core.Plan;
 using Nvsdk.Core.Primitives;
 using Nvsdk.Core.Update;
 using Nvsdk.Testing;
@@ -56,5 +57,20 @@ public sealed class ShippedLockTests
         Assert.DoesNotContain(names, n => n.StartsWith("nsight", StringComparison.Ordinal) || n.StartsWith("mft", StringComparison.Ordinal)
             || n is "nvidia_driver" or "fabricmanager" or "imex" or "cuda");
         Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "cudnn", "nccl", "tensorrt", "cutensor", "cutlass", "tritonserver" }, names);
+    }
+
+    [Fact]
+    public void Select_Cuda_IsEveryToolkitPackageThatProvidesIt()
+    {
+        var lockFile = LockFileParser.Load(RepoPaths.ShippedLock);
+
+        var selection = ArtifactSelection.Select(lockFile, ["cuda"], SystemId.X86_64Linux, allowUnpinned: false);
+        var byName = ArtifactSelection.Select(lockFile, ["cuda_cudart", "cudnn"], SystemId.X86_64Linux, allowUnpinned: false);
+
+        Assert.Equal(27, selection.Artifacts.Count);
+        Assert.All(selection.Artifacts, a => Assert.Contains("cuda", lockFile.Find(a.Component)!.Provides));
+        Assert.Contains(selection.Artifacts, a => a.Component.Name == "libcublas");
+        Assert.DoesNotContain(selection.Artifacts, a => a.Component.Name == "cudnn");
+        Assert.Equal(["cuda_cudart", "cudnn"], byName.Artifacts.Select(a => a.Component.Name));
     }
 }
