@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 count=${1:-8}
 runs=${2:-30}
 NV=$(realpath "${NV:-out/nvsdk}")
+export PATH="$PWD/out/tools:$PATH" # a bare GPU host: xz from scripts/stage-bench-tools.sh
 [ -x "$NV" ] || scripts/build.sh
 work=$(mktemp -d /var/tmp/nvsdk-noop.XXXXXX)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT

@@ -26,6 +26,13 @@ public sealed class BinaryCache(RegistryClient client)
     /// <summary>zstd level 3 (zstd's default): the push is done once, the decode speed is what matters.</summary>
     private const int CompressionLevel = 3;
 
+    /// <summary>
+    /// Layers decoding at once across every entry this cache pulls: an install pulls several entries side by side,
+    /// and a bound per entry would multiply (16 entries × 16 layers on 16 cores: 256 decoders, each with its
+    /// zstd window and read-ahead chunks). One decoder per worker keeps the cores busy and the memory bounded.
+    /// </summary>
+    private readonly SemaphoreSlim decoders = new(Math.Max(1, client.Options.Fetch.Parallelism));
+
     /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
     internal Func<string, IReadOnlyList<IReadOnlyList<FileSystemInfo>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
 
@@ -149,11 +156,19 @@ public sealed class BinaryCache(RegistryClient client)
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
-                    await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
+                    await decoders.WaitAsync(lct).ConfigureAwait(false);
+                    try
                     {
-                        Interlocked.Exchange(ref received[i], n);
-                        report?.Invoke(new FetchEvent.Progress(what, received.Sum(), total));
-                    }, lct).ConfigureAwait(false);
+                        await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
+                        {
+                            Interlocked.Exchange(ref received[i], n);
+                            report?.Invoke(new FetchEvent.Progress(what, received.Sum(), total));
+                        }, lct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        decoders.Release();
+                    }
                 }).ConfigureAwait(false);
 
                 // Symlinks only now, after every layer's files: no file is ever written through one.

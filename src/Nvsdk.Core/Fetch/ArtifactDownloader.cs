@@ -248,7 +248,8 @@ public sealed class ArtifactDownloader : IDisposable
                     report?.Invoke(new FetchEvent.Progress(artifact.Label, verifying.BytesRead, total));
                 }
 
-                output.Flush(flushToDisk: true);
+                // No fsync here: the archive becomes durable with the store entry it is moved into (that entry's
+                // syncfs, or its install's one batched flush) and a .part is re-hashed whole when resumed.
                 return new DownloadResult(verifying.Digest!.Value, verifying.BytesRead, url, transferred);
             }
         }
