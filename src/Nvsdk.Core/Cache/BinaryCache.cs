@@ -32,6 +32,11 @@ public sealed class BinaryCache(RegistryClient client)
     /// zstd window and read-ahead chunks). One decoder per worker keeps the cores busy and the memory bounded.
     /// </summary>
     private readonly SemaphoreSlim decoders = new(Math.Max(1, client.Options.Fetch.Parallelism));
+    private int decoding;
+    private int peakDecoders;
+
+    /// <summary>The most layers that were ever decoding at once (what a test of the bound reads).</summary>
+    internal int PeakDecoders => Volatile.Read(ref peakDecoders);
 
     /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
     internal Func<string, IReadOnlyList<IReadOnlyList<FileSystemInfo>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
@@ -157,6 +162,11 @@ public sealed class BinaryCache(RegistryClient client)
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
                     await decoders.WaitAsync(lct).ConfigureAwait(false);
+                    var now = Interlocked.Increment(ref decoding);
+                    for (var peak = peakDecoders; now > peak && Interlocked.CompareExchange(ref peakDecoders, now, peak) != peak; peak = peakDecoders)
+                    {
+                    }
+
                     try
                     {
                         await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
@@ -167,6 +177,7 @@ public sealed class BinaryCache(RegistryClient client)
                     }
                     finally
                     {
+                        Interlocked.Decrement(ref decoding);
                         decoders.Release();
                     }
                 }).ConfigureAwait(false);
