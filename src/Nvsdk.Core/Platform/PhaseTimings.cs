@@ -10,9 +10,7 @@ namespace Nvsdk.Core.Platform;
 /// </summary>
 public static class PhaseTimings
 {
-    public const string EnvironmentVariable = "NVSDK_TRACE_TIMINGS";
-
-    public static bool Enabled { get; } = Environment.GetEnvironmentVariable(EnvironmentVariable) is "1" or "true";
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("NVSDK_TRACE_TIMINGS") is "1" or "true";
 
     /// <summary>Times the phase until the returned scope is disposed.</summary>
     public static Scope Measure(string phase) => new(Enabled ? phase : null, Stopwatch.GetTimestamp());
