@@ -24,17 +24,21 @@ internal static class InstallCommand
         command.Add(repair);
         command.SetAction(async (result, ct) =>
         {
+            Core.Platform.PhaseTimings.Mark("install: parsed");
             var context = CliContext.From(result);
             var request = input.Select(result, context);
             var (lockFile, selection, options) = request;
+            Core.Platform.PhaseTimings.Mark("install: lock read, selection and licences checked");
             var store = NvsdkStore.Open(context.StoreRoot);
             var settings = result.GetValue(noCache) ? new CacheSettings { Enabled = false } : CacheSettings.Load(store.Layout);
+            Core.Platform.PhaseTimings.Mark("install: store and cache settings opened");
             using var registry = new RegistryClient(new RegistryClientOptions { Fetch = options });
             var cache = CacheSource.FromSettings(settings, registry);
             var installed = await FetchProgressView.RunAsync(
                 context,
                 report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, new GenerationInputs(request.Licenses, () => HostTargets.Live()), result.GetValue(repair))).ConfigureAwait(false);
             Render(context, store, selection, installed);
+            Core.Platform.PhaseTimings.Mark("install: done");
             return ExitCodes.Ok;
         });
         return command;

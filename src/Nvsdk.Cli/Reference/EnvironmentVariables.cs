@@ -43,6 +43,7 @@ internal static class EnvironmentVariables
         ("SHELL", "The shell `nvsdk shell` starts when no command is given (default /bin/sh)."),
         ("TERM", "Progress bars and colour only on a terminal whose TERM is set and not dumb."),
         ("SOURCE_DATE_EPOCH", "`nvsdk man` dates the page from it, so a packaged man page is reproducible."),
+        ("NVSDK_TRACE_TIMINGS", "1 or true: `install` prints how long each of its phases took on stderr (for tuning; not part of its output)."),
         ("DOTNET_SYSTEM_IO_DISABLEFILELOCKING", "Must not be set: nvsdk refuses to run its store without file locks."),
     ];
 }

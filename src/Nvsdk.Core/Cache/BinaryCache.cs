@@ -26,6 +26,18 @@ public sealed class BinaryCache(RegistryClient client)
     /// <summary>zstd level 3 (zstd's default): the push is done once, the decode speed is what matters.</summary>
     private const int CompressionLevel = 3;
 
+    /// <summary>
+    /// Layers decoding at once across every entry this cache pulls: an install pulls several entries side by side,
+    /// and a bound per entry would multiply (16 entries × 16 layers on 16 cores: 256 decoders, each with its
+    /// zstd window and read-ahead chunks). One decoder per worker keeps the cores busy and the memory bounded.
+    /// </summary>
+    private readonly SemaphoreSlim decoders = new(Math.Max(1, client.Options.Fetch.Parallelism));
+    private int decoding;
+    private int peakDecoders;
+
+    /// <summary>The most layers that were ever decoding at once (what a test of the bound reads).</summary>
+    internal int PeakDecoders => Volatile.Read(ref peakDecoders);
+
     /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
     internal Func<string, IReadOnlyList<IReadOnlyList<FileSystemInfo>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
 
@@ -143,16 +155,31 @@ public sealed class BinaryCache(RegistryClient client)
             entryName,
             async (staging, ct) =>
             {
+                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB");
                 report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
                 var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits())).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
-                    await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
+                    await decoders.WaitAsync(lct).ConfigureAwait(false);
+                    var now = Interlocked.Increment(ref decoding);
+                    for (var peak = peakDecoders; now > peak && Interlocked.CompareExchange(ref peakDecoders, now, peak) != peak; peak = peakDecoders)
                     {
-                        Interlocked.Exchange(ref received[i], n);
-                        report?.Invoke(new FetchEvent.Progress(what, received.Sum(), total));
-                    }, lct).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        await PullLayerAsync(tagged, manifest.Layers[i], writers[i], n =>
+                        {
+                            Interlocked.Exchange(ref received[i], n);
+                            report?.Invoke(new FetchEvent.Progress(what, received.Sum(), total));
+                        }, lct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref decoding);
+                        decoders.Release();
+                    }
                 }).ConfigureAwait(false);
 
                 // Symlinks only now, after every layer's files: no file is ever written through one.

@@ -28,7 +28,9 @@ public sealed class ArtifactDownloader : IDisposable
             MaxConnectionsPerServer = Math.Max(2, options.Parallelism),
         };
         client = new HttpClient(NvsdkHttp.Pipeline(options, handler)) { Timeout = Timeout.InfiniteTimeSpan };
-        download = new ResumableDownload(options);
+        // No fsync per archive: it becomes durable with the store entry it is moved into (that entry's syncfs, or
+        // its install's one batched flush), and a .part is re-hashed whole when resumed.
+        download = new ResumableDownload(options, flushToDisk: false);
     }
 
     public async Task<DownloadResult> DownloadAsync(

@@ -32,9 +32,13 @@ public sealed class ResumableDownload
     private const int BufferSize = 1 << 20;
 
     private readonly ResiliencePipeline<DownloadResult> resume;
+    private readonly bool flushToDisk;
 
-    public ResumableDownload(FetchOptions options)
+    /// <param name="options">The retry settings.</param>
+    /// <param name="flushToDisk">Whether the finished file is fsynced here; false where the caller makes it durable later.</param>
+    public ResumableDownload(FetchOptions options, bool flushToDisk = true)
     {
+        this.flushToDisk = flushToDisk;
         resume = RetryPolicy.Build(
             options,
             new PredicateBuilder<DownloadResult>().Handle<Interrupted>(),
@@ -213,7 +217,7 @@ public sealed class ResumableDownload
                     report?.Invoke(new FetchEvent.Progress(target.What, verifying.BytesRead, total));
                 }
 
-                output.Flush(flushToDisk: true);
+                output.Flush(flushToDisk);
                 return new DownloadResult(verifying.Digest!.Value, verifying.BytesRead, target.Url, transferred);
             }
         }

@@ -32,9 +32,12 @@ public static class SdkInstaller
     {
         var generations = new Generations(store.Layout);
         var repaired = repair ? await DropDamagedAsync(selection, store, cancellationToken).ConfigureAwait(false) : [];
-        if (!repair && TryNoOp(lockFile, selection, store, generations) is { } same)
+        using (Platform.PhaseTimings.Measure("no-op check"))
         {
-            return new InstallResult(same, NoOp: true, Downloaded: 0, Unpacked: 0);
+            if (!repair && TryNoOp(lockFile, selection, store, generations) is { } same)
+            {
+                return new InstallResult(same, NoOp: true, Downloaded: 0, Unpacked: 0);
+            }
         }
 
         var trees = new (Artifact Artifact, TreeInstallResult Tree)[selection.Artifacts.Count];
@@ -48,6 +51,7 @@ public static class SdkInstaller
         var batch = store.BeginBatch();
         await using var discard = batch.ConfigureAwait(false);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Platform.MachineCapacity.For(trees.Length, options.Parallelism), CancellationToken = cancellationToken };
+        var staged = Platform.PhaseTimings.Measure("fetch, unpack and stage every entry");
         await Parallel.ForEachAsync(Enumerable.Range(0, trees.Length), parallel, async (i, ct) =>
         {
             var artifact = selection.Artifacts[i];
@@ -92,15 +96,21 @@ public static class SdkInstaller
                 }
             }
         }).ConfigureAwait(false);
+        staged.Dispose();
 
         // What did arrive is kept even when something else failed, so a retry only fetches the rest.
-        batch.Commit();
+        using (Platform.PhaseTimings.Measure("commit the entries (flush, rename, register)"))
+        {
+            batch.Commit();
+        }
+
         if (failures.Count > 0)
         {
             throw new InstallException(failures);
         }
 
         // A repair always builds a fresh generation: the current one's hard links may share the damaged bytes.
+        using var assembling = Platform.PhaseTimings.Measure("assemble and switch the generation");
         var (record, reused) = await AssembleAsync(lockFile, selection.System, trees, store, generations, inputs ?? GenerationInputs.None, reuseCurrent: repaired.Count == 0, cancellationToken).ConfigureAwait(false);
         return new InstallResult(record, NoOp: reused, downloaded, trees.Count(t => t.Tree.Unpacked) - fromCache, fromCache) { Repaired = repaired };
     }
@@ -185,6 +195,7 @@ public static class SdkInstaller
             try
             {
                 Directory.CreateDirectory(staging);
+                var linking = Platform.PhaseTimings.Measure("generation: hard links");
                 var builder = new GenerationBuilder(staging, system);
                 foreach (var (artifact, tree) in trees.OrderBy(t => t.Artifact.Component.Name, StringComparer.Ordinal))
                 {
@@ -200,11 +211,24 @@ public static class SdkInstaller
                 }
 
                 builder.AddStandardLinks();
-                record = record with { CopiedFiles = builder.CopiedFiles };
-                record = GenerationProvenance.Write(staging, record, lockFile, trees, inputs);
-                GeneratedFiles.Write(staging, final, record, inputs.Targets);
-                NvsdkStore.SyncAndSeal(staging);
-                record = record with { Shape = GenerationShape.Of(staging, cancellationToken) };
+                linking.Dispose();
+                using (Platform.PhaseTimings.Measure("generation: provenance, SBOM, env files"))
+                {
+                    record = record with { CopiedFiles = builder.CopiedFiles };
+                    record = GenerationProvenance.Write(staging, record, lockFile, trees, inputs);
+                    GeneratedFiles.Write(staging, final, record, inputs.Targets);
+                }
+
+                using (Platform.PhaseTimings.Measure("generation: flush and seal"))
+                {
+                    NvsdkStore.SyncAndSeal(staging);
+                }
+
+                using (Platform.PhaseTimings.Measure("generation: shape"))
+                {
+                    record = record with { Shape = GenerationShape.Of(staging, cancellationToken) };
+                }
+
                 Directory.Move(staging, final);
                 generations.WriteRecord(record);
             }

@@ -86,7 +86,11 @@ public sealed class DurabilityBatch : IAsyncDisposable
         var done = 0;
         try
         {
-            Posix.SyncFileSystem(store.Layout.StoreDir);
+            using (PhaseTimings.Measure($"commit: syncfs for {batch.Count} staged entries"))
+            {
+                Posix.SyncFileSystem(store.Layout.StoreDir);
+            }
+
             var moved = new List<StoreEntryRecord>();
             foreach (var entry in batch)
             {

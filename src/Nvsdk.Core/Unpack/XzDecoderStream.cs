@@ -27,6 +27,7 @@ public sealed class XzDecoderStream : Stream
     private bool finished;
     private NvsdkException? failure;
     private bool disposed;
+    private long threadingShare;
 
     /// <param name="compressed">The .xz bytes; read forward only.</param>
     /// <param name="threads">Decoder threads; 0 means one per processor.</param>
@@ -46,10 +47,13 @@ public sealed class XzDecoderStream : Stream
         lzma = new LzmaStreamHandle();
         try
         {
-            Check(Init(lzma, threads == 0 ? Environment.ProcessorCount : threads), "starting the decoder");
+            threads = threads == 0 ? Environment.ProcessorCount : threads;
+            threadingShare = threads == 1 || !HasMultiThreadedDecoder ? 0 : XzThreadingBudget.Shared.Take();
+            Check(Init(lzma, threadingShare == 0 ? 1 : threads, threadingShare), "starting the decoder");
         }
         catch
         {
+            XzThreadingBudget.Shared.Return(threadingShare);
             lzma.Dispose();
             throw;
         }
@@ -133,6 +137,7 @@ public sealed class XzDecoderStream : Stream
         {
             disposed = true;
             lzma.Dispose();
+            XzThreadingBudget.Shared.Return(Interlocked.Exchange(ref threadingShare, 0));
             if (!leaveOpen)
             {
                 await compressed.DisposeAsync().ConfigureAwait(false);
@@ -149,6 +154,7 @@ public sealed class XzDecoderStream : Stream
         {
             disposed = true;
             lzma.Dispose();
+            XzThreadingBudget.Shared.Return(Interlocked.Exchange(ref threadingShare, 0));
             if (!leaveOpen)
             {
                 compressed.Dispose();
@@ -158,10 +164,10 @@ public sealed class XzDecoderStream : Stream
         base.Dispose(disposing);
     }
 
-    private static LzmaRet Init(LzmaStreamHandle lzma, int threads)
+    private static LzmaRet Init(LzmaStreamHandle lzma, int threads, long threadingMemory)
     {
         // One thread, or a liblzma older than 5.4: the classic decoder, which needs no memory limit of ours.
-        if (threads == 1 || !HasMultiThreadedDecoder)
+        if (threads == 1 || threadingMemory == 0)
         {
             return StreamDecoder(lzma, ulong.MaxValue, Concatenated);
         }
@@ -170,19 +176,11 @@ public sealed class XzDecoderStream : Stream
         {
             Flags = Concatenated,
             Threads = (uint)threads,
-            MemlimitThreading = ThreadingMemoryLimit(),
+            MemlimitThreading = (ulong)threadingMemory,
             MemlimitStop = ulong.MaxValue,
         };
         return StreamDecoderMt(lzma, options);
     }
-
-    /// <summary>
-    /// Past this, liblzma quietly uses fewer threads (never fails). A quarter of the memory we may use, as
-    /// xz(1) 5.4 does, but at least 1 GiB: a -9 archive needs ~100-250 MiB per thread, and a small
-    /// container limit should cost parallelism, not correctness.
-    /// </summary>
-    private static ulong ThreadingMemoryLimit() =>
-        (ulong)Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
 
     private unsafe bool NeedsInput => !inputEnded && lzma.Stream->AvailIn == 0;
 

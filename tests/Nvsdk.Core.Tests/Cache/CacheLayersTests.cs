@@ -85,6 +85,29 @@ public sealed class CacheLayersTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ManyLayersOfSeveralEntries_DecodeWithinOneBound()
+    {
+        Skip.If(registry is null, DockerRegistryServer.MissingReason);
+        var cache = ImageReference.Parse($"{registry!.Host}/bounded");
+        using (var pushClient = new RegistryClient())
+        {
+            Assert.True(await new BinaryCache(pushClient) { LayerPlan = root => TreeLayers.Plan(root, targetBytes: 50_000) }.PushAsync(source!, entry!, cache, key));
+        }
+
+        // Three installs' worth of pulls through one cache whose client allows two workers: two decoders at most.
+        using var client = new RegistryClient(new RegistryClientOptions { Fetch = new global::Nvsdk.Core.Fetch.FetchOptions { Parallelism = 2 } });
+        var binary = new BinaryCache(client);
+        var stores = Enumerable.Range(0, 3).Select(i => NvsdkStore.Open(temp.Combine($"bounded-{i}"))).ToList();
+        var pulled = await Task.WhenAll(stores.Select(s => binary.TryPullAsync(s, entry!.Name, cache, [key.PublicKey])));
+
+        Assert.InRange(binary.PeakDecoders, 1, 2);
+        for (var i = 0; i < stores.Count; i++)
+        {
+            await AssertSameTreeAsync(pulled[i]!, stores[i]);
+        }
+    }
+
+    [SkippableFact]
     public async Task SingleLayerEntry_AsPushedBeforeTheSplit_StillPulls()
     {
         using var client = new RegistryClient();
