@@ -61,7 +61,7 @@ internal static class HostCommand
         {
             var context = CliContext.From(result);
             var (host, config, sdk) = Resolve(result);
-            var applied = await HostApplier.ApplyAsync(config, host, sdk, ct).ConfigureAwait(false);
+            var applied = await HostApplier.ApplyAsync(config, host, sdk, cancellationToken: ct).ConfigureAwait(false);
             Render(context, applied.Plan, applied);
             return ExitCodes.Ok;
         });

@@ -14,14 +14,15 @@ namespace Nvsdk.Core.Host;
 /// </summary>
 public static class HostApplier
 {
-    public static async Task<HostApplyResult> ApplyAsync(HostConfig config, HostRoot host, string? sdkRoot, CancellationToken cancellationToken = default)
+    // selfBinary: the nvsdk program to install as the CDI hook where needed (see HostPlanner.Plan).
+    public static async Task<HostApplyResult> ApplyAsync(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null, CancellationToken cancellationToken = default)
     {
         var generations = new HostGenerations(host);
         var held = await Lock(host, generations, cancellationToken).ConfigureAwait(false);
         await using (held.ConfigureAwait(false))
         {
             Recover(host, generations);
-            var plan = HostPlanner.Plan(config, host, sdkRoot);
+            var plan = HostPlanner.Plan(config, host, sdkRoot, selfBinary);
             if (!plan.HasChanges)
             {
                 return new HostApplyResult(plan, generations.Current(), NoOp: true, []);

@@ -5,10 +5,14 @@ namespace Nvsdk.Core.Host;
 /// <summary>
 /// A file nvsdk owns on the host (path is the host path, e.g. /etc/cdi/nvidia.yaml), or, when
 /// <see cref="LinkTarget"/> is set, a symbolic link (e.g. a systemd wants/ entry) and <see cref="Content"/> is empty.
+/// A program (nvsdk installed as the CDI hook) carries its bytes in <see cref="Data"/> instead of text.
 /// </summary>
 public sealed record ManagedFile(string Path, string Content, string Mode, string Reason, string? LinkTarget = null)
 {
-    public byte[] Bytes => System.Text.Encoding.UTF8.GetBytes(Content);
+    /// <summary>The file's bytes when they are not text (a program); <see cref="Content"/> is then empty.</summary>
+    public byte[]? Data { get; init; }
+
+    public byte[] Bytes => Data ?? System.Text.Encoding.UTF8.GetBytes(Content);
 
     /// <summary>What the generation records for it.</summary>
     public HostRecordFile Record => new(Path, LinkTarget is null ? HostRoot.Sha256(Bytes) : string.Empty, Mode, LinkTarget);

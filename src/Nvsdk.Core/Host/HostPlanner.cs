@@ -20,9 +20,11 @@ public static class HostPlanner
     private const string CdiSpecPath = "/etc/cdi/nvidia.yaml";
     private const string UnitWantsPath = "/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service";
 
-    public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot)
+    // selfBinary: the nvsdk program to install as the CDI hook when the host has none at a stable path; null: the
+    // running one when it is the native binary (see CdiHookInstall.SelfBinary).
+    public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null)
     {
-        var wanted = Desire(config, host, sdkRoot);
+        var wanted = Desire(config, host, sdkRoot, selfBinary);
 
         // Every path as a write would land on it: links followed inside the root (a wants/ link is itself the file).
         var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null) }).ToList() };
@@ -42,7 +44,7 @@ public static class HostPlanner
 
             if (!file.Record.IsSatisfiedBy(now))
             {
-                var after = file.LinkTarget is null ? file.Content : LinkText(file.LinkTarget);
+                var after = file.LinkTarget is not null ? LinkText(file.LinkTarget) : file.Data is { } data ? BinaryText(data) : file.Content;
                 changes.Add(new FileChange(file.Path, now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify, Text(now, now.Bytes), after, file.Mode, file.Reason));
             }
         }
@@ -71,9 +73,10 @@ public static class HostPlanner
         };
     }
 
-    /// <summary>A path's content as the plan's diff shows it: a file's text, "-> target" for a link, null when absent.</summary>
+    /// <summary>A path's content as the plan's diff shows it: a file's text (a program's size and hash), "-> target" for a link, null when absent.</summary>
     private static string? Text(HostEntry entry, byte[]? bytes) => entry.Kind switch
     {
+        HostEntryKind.File when bytes is not null && Array.IndexOf(bytes, (byte)0) >= 0 => BinaryText(bytes),
         HostEntryKind.File => System.Text.Encoding.UTF8.GetString(bytes ?? []),
         HostEntryKind.Symlink => LinkText(entry.LinkTarget!),
         _ => null,
@@ -81,7 +84,10 @@ public static class HostPlanner
 
     private static string LinkText(string target) => $"-> {target}\n";
 
-    public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot)
+    /// <summary>A program is shown by size and hash: a diff of its bytes would say nothing.</summary>
+    private static string BinaryText(byte[] bytes) => $"(binary file: {bytes.Length} bytes, sha256 {HostRoot.Sha256(bytes)})\n";
+
+    public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null)
     {
         var files = new List<ManagedFile>();
         var packages = new List<PackageAction>();
@@ -109,14 +115,23 @@ public static class HostPlanner
 
         if (config.ContainerEnable)
         {
-            // Never a spec whose hook program is missing: every GPU container would fail to start.
-            var hook = CdiHookLocator.Find(host);
+            // Never a spec whose hook program is missing: every GPU container would fail to start. The running nvsdk
+            // serves when it is on the host at a stable path; else it installs a copy of itself (the DaemonSet's case:
+            // its nvsdk lives in the image); only a non-native nvsdk (dotnet nvsdk.dll) falls back to one already there.
+            var hook = CdiHookLocator.Self(host);
+            if (hook is null && (selfBinary ?? CdiHookInstall.SelfBinary()) is { } binary)
+            {
+                files.Add(CdiHookInstall.File(binary));
+                hook = CdiHookInstall.HookPath;
+            }
+
+            hook ??= CdiHookLocator.Installed(host);
             if (hook is null)
             {
                 findings.Add(Finding.Warn(
                     "host.cdi.hook",
                     "no CDI spec: its hooks need nvsdk at a stable path (or NVIDIA's nvidia-cdi-hook), and neither is on this host",
-                    $"install nvsdk as {CdiHookLocator.InstalledPaths[0]}, then `nvsdk host apply` again"));
+                    $"run `host apply` with the nvsdk program itself (it installs a copy as {CdiHookInstall.HookPath}), or install nvsdk as {CdiHookLocator.InstalledPaths[0]}"));
             }
             else
             {
