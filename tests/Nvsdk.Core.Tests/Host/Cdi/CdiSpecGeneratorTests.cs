@@ -97,20 +97,21 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     }
 
     [Fact]
-    public void Generate_FakeH100_HooksLinkLibcudaThenUpdateLdcacheForTheLibraryFolder()
+    public void Generate_FakeH100_HooksLinkLibcudaEnableCudaCompatThenUpdateLdcache()
     {
         var hooks = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children;
-        Assert.Equal(2, hooks.Count);
+        Assert.Equal(3, hooks.Count);
         Assert.All(hooks, h => Assert.Equal("createContainer", Scalar(h, "hookName")));
         Assert.All(hooks, h => Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(h, "path")));
         Assert.Equal(["nvidia-cdi-hook", "create-symlinks", "--link", $"libcuda.so.1::{Lib64}/libcuda.so"], Strings(hooks[0]["args"]));
-        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[1]["args"]));
+        Assert.Equal(["nvidia-cdi-hook", "enable-cuda-compat", "--host-driver-version=580.159.04"], Strings(hooks[1]["args"])); // before the cache is built
+        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[2]["args"]));
     }
 
     [Fact]
     public void Generate_NvsdkAsHook_RunsItsCdiHookVerb()
     {
-        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[1];
+        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[2];
         Assert.Equal(["nvsdk", "cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
     }
 
