@@ -163,7 +163,12 @@ internal static class HostCommand
                 applied?.NoOp,
                 plan.Changes.Select(c => new JsonHostChange(c.Path, c.Kind.ToString().ToLowerInvariant(), c.Reason, c.Diff)).ToList(),
                 plan.PackagesToInstall.Select(p => new JsonHostPackage(p.Manager, p.Package, p.Available)).ToList(),
-                plan.Findings.Select(f => new JsonHostFinding(f.Id, f.Status.ToString().ToLowerInvariant(), f.Message, f.Fix)).ToList());
+                plan.Findings.Select(f => new JsonHostFinding(f.Id, f.Status.ToString().ToLowerInvariant(), f.Message, f.Fix)).ToList())
+            {
+                Commands = plan.Commands.Select(c => string.Join(' ', c)).ToList(),
+                AfterApply = plan.AfterApply,
+                CommandFailures = applied?.CommandFailures ?? [],
+            };
             JsonOut.Write(model, CliJsonContext.Default.JsonHostPlan);
             return;
         }
@@ -193,7 +198,7 @@ internal static class HostCommand
             Stdout.Console.MarkupLine($"[bold]run[/] {Markup.Escape(string.Join(' ', c))}");
         }
 
-        if (plan.AfterApplyHint is { } hint)
+        foreach (var hint in plan.AfterApply)
         {
             Stdout.Console.MarkupLine($"[bold]then[/] {Markup.Escape(hint)}");
         }

@@ -14,8 +14,11 @@ public sealed record ManagedFile(string Path, string Content, string Mode, strin
 
     public byte[] Bytes => Data ?? System.Text.Encoding.UTF8.GetBytes(Content);
 
+    /// <summary>The path must not exist: a foreign file moved aside (e.g. a conflicting CDI spec); rollback puts it back.</summary>
+    public bool Removed { get; init; }
+
     /// <summary>What the generation records for it.</summary>
-    public HostRecordFile Record => new(Path, LinkTarget is null ? HostRoot.Sha256(Bytes) : string.Empty, Mode, LinkTarget);
+    public HostRecordFile Record => new(Path, LinkTarget is null && !Removed ? HostRoot.Sha256(Bytes) : string.Empty, Mode, LinkTarget, Removed);
 }
 
 /// <summary>A package the distribution should have; <see cref="Available"/> is null when it could not be checked.</summary>

@@ -27,7 +27,7 @@ public static class HostPlanner
         var wanted = Desire(config, host, sdkRoot, selfBinary);
 
         // Every path as a write would land on it: links followed inside the root (a wants/ link is itself the file).
-        var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null) }).ToList() };
+        var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null && !f.Removed) }).ToList() };
         var generations = new HostGenerations(host);
         var current = generations.Read(generations.Current());
         var changes = new List<FileChange>();
@@ -44,8 +44,9 @@ public static class HostPlanner
 
             if (!file.Record.IsSatisfiedBy(now))
             {
-                var after = file.LinkTarget is not null ? LinkText(file.LinkTarget) : file.Data is { } data ? BinaryText(data) : file.Content;
-                changes.Add(new FileChange(file.Path, now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify, Text(now, now.Bytes), after, file.Mode, file.Reason));
+                var after = file.Removed ? null : file.LinkTarget is not null ? LinkText(file.LinkTarget) : file.Data is { } data ? Shown(data) : file.Content;
+                var kind = file.Removed ? ChangeKind.Remove : now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify;
+                changes.Add(new FileChange(file.Path, kind, Text(now, now.Bytes), after, file.Mode, file.Reason));
             }
         }
 
@@ -69,22 +70,23 @@ public static class HostPlanner
         return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current())
         {
             Commands = LiveActions.Commands(host, changes, desired.Files),
-            AfterApplyHint = LiveActions.DockerHint(changes),
+            AfterApply = LiveActions.Hints(host, changes, desired.Files),
         };
     }
 
     /// <summary>A path's content as the plan's diff shows it: a file's text (a program's size and hash), "-> target" for a link, null when absent.</summary>
     private static string? Text(HostEntry entry, byte[]? bytes) => entry.Kind switch
     {
-        HostEntryKind.File when bytes is not null && Array.IndexOf(bytes, (byte)0) >= 0 => BinaryText(bytes),
-        HostEntryKind.File => System.Text.Encoding.UTF8.GetString(bytes ?? []),
+        HostEntryKind.File => Shown(bytes ?? []),
         HostEntryKind.Symlink => LinkText(entry.LinkTarget!),
         _ => null,
     };
 
     private static string LinkText(string target) => $"-> {target}\n";
 
-    /// <summary>A program is shown by size and hash: a diff of its bytes would say nothing.</summary>
+    /// <summary>A file's bytes as text, or by size and hash when they hold a NUL (a program: a diff would say nothing).</summary>
+    private static string Shown(byte[] bytes) => Array.IndexOf(bytes, (byte)0) >= 0 ? BinaryText(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
+
     private static string BinaryText(byte[] bytes) => $"(binary file: {bytes.Length} bytes, sha256 {HostRoot.Sha256(bytes)})\n";
 
     public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null)
@@ -138,7 +140,9 @@ public static class HostPlanner
                 try
                 {
                     files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook), "644", $"container.enable = true (hooks run {hook})"));
-                    findings.AddRange(CdiConflicts.Find(host, CdiSpecPath));
+                    var conflicts = CdiConflicts.Resolve(host, CdiSpecPath);
+                    files.AddRange(conflicts.Files);
+                    findings.AddRange(conflicts.Findings);
                 }
                 catch (NvsdkException e)
                 {
