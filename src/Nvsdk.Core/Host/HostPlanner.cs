@@ -139,7 +139,7 @@ public static class HostPlanner
             {
                 try
                 {
-                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook), "644", $"container.enable = true (hooks run {hook})"));
+                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook, graphics: config.ContainerGraphics), "644", $"container.enable = true (hooks run {hook}{(config.ContainerGraphics ? "; graphics = true" : string.Empty)})"));
                     var conflicts = CdiConflicts.Resolve(host, CdiSpecPath);
                     files.AddRange(conflicts.Files);
                     findings.AddRange(conflicts.Findings);

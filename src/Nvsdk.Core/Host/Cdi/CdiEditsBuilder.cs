@@ -39,7 +39,7 @@ internal static class CdiEditsBuilder
             AllDevices,
             CdiContainerEdits.Empty with { DeviceNodes = host.Gpus.Select(g => Node(g.DeviceNode)).ToList() }));
 
-        var mounts = host.Libraries.Concat(host.Binaries).Concat(host.Firmware)
+        var mounts = host.Libraries.Concat(host.Binaries).Concat(host.Firmware).Concat(host.GraphicsConfigs)
             .Select(f => new CdiMount(prefix + f.HostPath, f.ContainerPath, FileMountOptions))
             .ToList();
         if (host.PersistencedSocket is { } socket)

@@ -115,6 +115,20 @@ public sealed class CdiSpecGeneratorTests : IDisposable
         Assert.Equal(["nvsdk", "cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
     }
 
+    /// <summary>container.graphics: the driver's loader configs, found in its share folder, where loaders in the container look (as nvidia-ctk mounts them).</summary>
+    [Fact]
+    public void Generate_Graphics_MountsTheVulkanAndEglConfigsWhereLoadersLook()
+    {
+        var spec = CdiSpecGenerator.Generate(Root, graphics: true);
+        Assert.Empty(CdiSchema.Errors(spec));
+        var mounts = ((YamlSequenceNode)Load(spec)["containerEdits"]["mounts"]).Children
+            .ToDictionary(m => Scalar(m, "containerPath"), m => Scalar(m, "hostPath"));
+        Assert.Equal("/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json", mounts["/etc/vulkan/icd.d/nvidia_icd.json"]);
+        Assert.Equal("/usr/local/nvidia/share/vulkan/implicit_layer.d/nvidia_layers.json", mounts["/etc/vulkan/implicit_layer.d/nvidia_layers.json"]);
+        Assert.Equal("/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json", mounts["/usr/share/glvnd/egl_vendor.d/10_nvidia.json"]);
+        Assert.DoesNotContain(Paths(Load(CdiSpecGenerator.Generate(Root))["containerEdits"], "mounts", "containerPath"), p => p.EndsWith(".json", StringComparison.Ordinal)); // off by default
+    }
+
     [Fact]
     public void Generate_FakeH100_ClaimsCdi050ForItsDigitDeviceNames()
     {
