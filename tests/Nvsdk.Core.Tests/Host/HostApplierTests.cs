@@ -210,6 +210,24 @@ public sealed class HostApplierTests : IDisposable
         Assert.NotEqual("enabled", after.Stdout.Trim());
     }
 
+    /// <summary>The applied root's persistenced unit as systemd reads it there (with the distribution's own units beside it).</summary>
+    [Fact]
+    public async Task Apply_Persistenced_SystemdAnalyzeVerifyOnTheRootIsClean()
+    {
+        var analyze = ProcessRunner.Require("systemd-analyze", "systemd");
+        var units = new[] { "/usr/lib/systemd/system", "/lib/systemd/system" }.First(Directory.Exists);
+        Directory.CreateDirectory(host.OnDisk("/usr/lib/systemd"));
+        var copy = await ProcessRunner.RunAsync("cp", ["-a", units, host.OnDisk("/usr/lib/systemd/system")]);
+        Assert.True(copy.ExitCode == 0, copy.ToString());
+        File.SetUnixFileMode(host.Resolve("/usr/local/nvidia/bin/nvidia-persistenced"), (UnixFileMode)Convert.ToInt32("755", 8)); // as the driver installs it
+        Directory.CreateDirectory(host.OnDisk("/bin"));
+        File.Copy(new[] { "/bin/rm", "/usr/bin/rm" }.First(File.Exists), host.OnDisk("/bin/rm")); // ExecStopPost's, as every system has it
+
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var verify = await ProcessRunner.RunAsync(analyze, ["verify", $"--root={host.Root}", "--man=no", "nvidia-persistenced.service"]);
+        Assert.True(verify.ExitCode == 0 && verify.Stderr.Trim().Length == 0, verify.ToString());
+    }
+
     [Fact]
     public void Plan_NoHookProgram_WritesNoCdiSpecAndSaysWhy()
     {
