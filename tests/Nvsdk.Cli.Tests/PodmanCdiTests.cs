@@ -1,4 +1,5 @@
 using Nvsdk.Testing;
+using Xunit.Abstractions;
 
 namespace Nvsdk.Cli.Tests;
 
@@ -7,7 +8,7 @@ namespace Nvsdk.Cli.Tests;
 /// from the spec `nvsdk host cdi-spec` generates for a fake H100 root whose libraries are real ELF files and whose
 /// device nodes are character devices (1:3, like /dev/null). nvsdk itself is the spec's hook program.
 /// </summary>
-public sealed class PodmanCdiTests : IDisposable
+public sealed class PodmanCdiTests(ITestOutputHelper output) : IDisposable
 {
     private const string Image = "localhost/nvsdk-cdi-busybox:test";
     private const string LibDir = "/usr/local/nvidia/lib64";
@@ -93,7 +94,8 @@ public sealed class PodmanCdiTests : IDisposable
         }
 
         var refused = await RunWithTheRootsSpecsAsync(HookProgram());
-        Assert.True(refused.ExitCode != 0 && refused.Stderr.Contains("conflicting device", StringComparison.Ordinal), refused.ToString());
+        // Podman 4.3 drops both specs of the conflict and says only that the device is unresolvable.
+        Assert.True(refused.ExitCode != 0 && refused.Stderr.Contains("unresolvable CDI devices nvidia.com/gpu=all", StringComparison.Ordinal), refused.ToString());
 
         var apply = await Nvsdk.RunAsync("host", "apply", "--root", root);
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -135,12 +137,13 @@ public sealed class PodmanCdiTests : IDisposable
         }
 
         // runc, not crun (crun fails on these machines' cgroups); the default nofile limit is above what they allow.
-        return await ProcessRunner.RunAsync(
-            wrapper,
+        string[] args =
             [.. wrapperArgs, .. store, "run", "--rm", "--runtime", "runc", "--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
                 "--device", "nvidia.com/gpu=all", Image,
-                "/bin/sh", "-c", $"ls {LibDir}; ldconfig -p; readlink {LibDir}/libcuda.so; cat {VulkanIcd}; ls -l /dev/nvidia0 /dev/nvidiactl"],
-            timeout: TimeSpan.FromMinutes(2));
+                "/bin/sh", "-c", $"ls {LibDir}; ldconfig -p; readlink {LibDir}/libcuda.so; cat {VulkanIcd}; ls -l /dev/nvidia0 /dev/nvidiactl"];
+        var run = await ProcessRunner.RunAsync(wrapper, args, timeout: TimeSpan.FromMinutes(2));
+        output.WriteLine($"$ {wrapper} {string.Join(' ', args)}\n{run}"); // the run as a reader would repeat it
+        return run;
     }
 
     /// <summary>The fake H100 with real ELF libraries (their soname: name.so.1) and character devices for its nodes.</summary>

@@ -22,17 +22,7 @@ internal static class CdiSchema
     public static IReadOnlyList<string> Errors(string yaml)
     {
         using var document = JsonDocument.Parse(ToJson(yaml));
-        var results = Spec.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
-        {
-            return [];
-        }
-
-        var errors = (results.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))
-            .ToList();
-        return errors.Count > 0 ? errors : ["invalid (no details)"];
+        return SchemaErrors.Of(Spec.Value, document.RootElement);
     }
 
     /// <summary>
