@@ -121,9 +121,10 @@ public static class HostPlanner
             // serves when it is on the host at a stable path; else it installs a copy of itself (the DaemonSet's case:
             // its nvsdk lives in the image); only a non-native nvsdk (dotnet nvsdk.dll) falls back to one already there.
             var hook = CdiHookLocator.Self(host);
+            ManagedFile? install = null;
             if (hook is null && (selfBinary ?? CdiHookInstall.SelfBinary()) is { } binary)
             {
-                files.Add(CdiHookInstall.File(binary));
+                install = CdiHookInstall.File(binary);
                 hook = CdiHookInstall.HookPath;
             }
 
@@ -140,6 +141,11 @@ public static class HostPlanner
                 try
                 {
                     files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook, graphics: config.ContainerGraphics), "644", $"container.enable = true (hooks run {hook}{(config.ContainerGraphics ? "; graphics = true" : string.Empty)})"));
+                    if (install is not null)
+                    {
+                        files.Add(install); // only with a spec that runs it
+                    }
+
                     var conflicts = CdiConflicts.Resolve(host, CdiSpecPath);
                     files.AddRange(conflicts.Files);
                     findings.AddRange(conflicts.Findings);

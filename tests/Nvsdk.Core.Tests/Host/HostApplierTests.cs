@@ -269,6 +269,10 @@ public sealed class HostApplierTests : IDisposable
         Assert.Equal(HostEntryKind.Absent, host.Inspect(CdiHookInstall.HookPath).Kind);
         Assert.False(Directory.Exists(host.OnDisk("/usr/local/libexec")));
         Assert.False(File.Exists(host.OnDisk("/etc/cdi/nvidia.yaml")));
+
+        // No GPU, so no spec: nothing to run the hook, so it is not installed either.
+        Directory.Delete(host.OnDisk("/proc/driver/nvidia/gpus"), recursive: true);
+        Assert.DoesNotContain(HostPlanner.Plan(Server, host, Sdk, selfBinary: binary).Changes, c => c.Path == CdiHookInstall.HookPath);
     }
 
     /// <summary>
