@@ -22,7 +22,6 @@ if [ "$mode" = test ]; then
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v dash >/dev/null 2>&1 || need+=(dash)
   command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
-  /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || need+=(python3-jsonschema)
   command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
   command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
   { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)

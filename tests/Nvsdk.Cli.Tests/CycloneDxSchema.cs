@@ -16,17 +16,7 @@ internal static class CycloneDxSchema
     public static IReadOnlyList<string> Errors(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var results = Bom.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
-        {
-            return [];
-        }
-
-        var errors = (results.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}"))
-            .ToList();
-        return errors.Count > 0 ? errors : ["invalid (no details)"];
+        return SchemaErrors.Of(Bom.Value, document.RootElement);
     }
 
     private static JsonSchema Load()

@@ -29,6 +29,10 @@ public sealed class HostCommandTests : IDisposable
         var paths = json.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("path").GetString()).ToList();
         Assert.Contains("/etc/cdi/nvidia.yaml", paths);
         Assert.False(File.Exists(Managed("/etc/cdi/nvidia.yaml")));
+
+        // Under --root nothing runs, and the plan says what that system must run to use the new unit.
+        Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
+        Assert.Contains(json.RootElement.GetProperty("afterApply").EnumerateArray(), h => h.GetString()!.Contains("systemctl daemon-reload && systemctl enable --now nvidia-persistenced.service", StringComparison.Ordinal));
     }
 
     [Fact]

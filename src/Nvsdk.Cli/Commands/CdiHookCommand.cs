@@ -4,7 +4,7 @@ using Nvsdk.Core.Host.Cdi.Hooks;
 namespace Nvsdk.Cli.Commands;
 
 /// <summary>
-/// `nvsdk cdi-hook update-ldcache --folder DIR… | create-symlinks --link TARGET::LINK…`: nvsdk as the program a CDI
+/// `nvsdk cdi-hook update-ldcache --folder DIR… | create-symlinks --link TARGET::LINK… | enable-cuda-compat --host-driver-version=X`: nvsdk as the program a CDI
 /// spec's createContainer hooks run (what nvidia-cdi-hook is to nvidia-ctk's specs). The container runtime runs it with
 /// the container's state on stdin; it changes only files inside that container's root.
 /// </summary>
@@ -15,6 +15,7 @@ internal static class CdiHookCommand
         var command = new Command("cdi-hook", "OCI hooks run by the container runtime for nvsdk's CDI spec (not for interactive use)");
         command.Add(UpdateLdCache());
         command.Add(CreateSymlinks());
+        command.Add(EnableCudaCompat());
         return command;
     }
 
@@ -26,6 +27,19 @@ internal static class CdiHookCommand
         {
             var rootfs = await OciContainerState.ReadRootfsAsync(Console.OpenStandardInput(), ct).ConfigureAwait(false);
             await ContainerLdCache.UpdateAsync(rootfs, result.GetValue(folders) ?? [], ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command EnableCudaCompat()
+    {
+        var driver = new Option<string>(ContainerCudaCompat.HostDriverVersionOption) { Description = "The host driver's version, e.g. 580.159.04", Required = true };
+        var command = new Command(ContainerCudaCompat.Verb, $"Put the image's CUDA forward-compat libraries ({ContainerCudaCompat.CompatFolder}) first when they are newer than the host driver") { driver };
+        command.SetAction(async (result, ct) =>
+        {
+            var rootfs = await OciContainerState.ReadRootfsAsync(Console.OpenStandardInput(), ct).ConfigureAwait(false);
+            ContainerCudaCompat.Enable(rootfs, result.GetValue(driver)!);
             return ExitCodes.Ok;
         });
         return command;

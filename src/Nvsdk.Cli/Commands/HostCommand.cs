@@ -61,7 +61,7 @@ internal static class HostCommand
         {
             var context = CliContext.From(result);
             var (host, config, sdk) = Resolve(result);
-            var applied = await HostApplier.ApplyAsync(config, host, sdk, ct).ConfigureAwait(false);
+            var applied = await HostApplier.ApplyAsync(config, host, sdk, cancellationToken: ct).ConfigureAwait(false);
             Render(context, applied.Plan, applied);
             return ExitCodes.Ok;
         });
@@ -124,7 +124,8 @@ internal static class HostCommand
         var hook = new Option<string?>("--hook") { Description = "The hook program the spec runs (default: nvsdk at a stable path, else nvidia-cdi-hook)" };
         var underRoot = new Option<bool>("--host-paths-under-root") { Description = "Prefix every hostPath with --root (a driver root that the container runtime does not chroot into)" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the spec here (default: standard output)" };
-        var command = new Command("cdi-spec", "Print the CDI spec (kind nvidia.com/gpu) that `host apply` would write, generated from this host") { hook, underRoot, output };
+        var graphics = new Option<bool>("--graphics") { Description = "Also mount the driver's graphics config files (Vulkan ICD, EGL…), as host.toml's container.graphics" };
+        var command = new Command("cdi-spec", "Print the CDI spec (kind nvidia.com/gpu) that `host apply` would write, generated from this host") { hook, underRoot, output, graphics };
         command.SetAction(result =>
         {
             var host = new HostRoot(result.GetValue(GlobalOptions.HostRoot) ?? "/");
@@ -138,7 +139,7 @@ internal static class HostCommand
                 throw new UsageException($"the hook program {program} does not exist{(prefixed ? string.Empty : $" under {host.Root}")}", "pass --hook with the path of nvsdk or nvidia-cdi-hook");
             }
 
-            var spec = CdiSpecGenerator.Generate(host.Root, program, prefixed ? host.Root : "/");
+            var spec = CdiSpecGenerator.Generate(host.Root, program, prefixed ? host.Root : "/", result.GetValue(graphics));
             if (result.GetValue(output) is { } file)
             {
                 File.WriteAllText(file, spec);
@@ -163,7 +164,12 @@ internal static class HostCommand
                 applied?.NoOp,
                 plan.Changes.Select(c => new JsonHostChange(c.Path, c.Kind.ToString().ToLowerInvariant(), c.Reason, c.Diff)).ToList(),
                 plan.PackagesToInstall.Select(p => new JsonHostPackage(p.Manager, p.Package, p.Available)).ToList(),
-                plan.Findings.Select(f => new JsonHostFinding(f.Id, f.Status.ToString().ToLowerInvariant(), f.Message, f.Fix)).ToList());
+                plan.Findings.Select(f => new JsonHostFinding(f.Id, f.Status.ToString().ToLowerInvariant(), f.Message, f.Fix)).ToList())
+            {
+                Commands = plan.Commands.Select(c => string.Join(' ', c)).ToList(),
+                AfterApply = plan.AfterApply,
+                CommandFailures = applied?.CommandFailures ?? [],
+            };
             JsonOut.Write(model, CliJsonContext.Default.JsonHostPlan);
             return;
         }
@@ -193,7 +199,7 @@ internal static class HostCommand
             Stdout.Console.MarkupLine($"[bold]run[/] {Markup.Escape(string.Join(' ', c))}");
         }
 
-        if (plan.AfterApplyHint is { } hint)
+        foreach (var hint in plan.AfterApply)
         {
             Stdout.Console.MarkupLine($"[bold]then[/] {Markup.Escape(hint)}");
         }

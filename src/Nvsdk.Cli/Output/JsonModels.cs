@@ -78,7 +78,17 @@ internal sealed record JsonHostDrift(string Path, string What);
 
 internal sealed record JsonHostStatus(int Generation, DateTimeOffset? CreatedAt, IReadOnlyList<string> ManagedFiles, IReadOnlyList<JsonHostDrift> Drift);
 
-internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneration, bool? NoOp, IReadOnlyList<JsonHostChange> Changes, IReadOnlyList<JsonHostPackage> Packages, IReadOnlyList<JsonHostFinding> Findings);
+internal sealed record JsonHostPlan(int CurrentGeneration, int? AppliedGeneration, bool? NoOp, IReadOnlyList<JsonHostChange> Changes, IReadOnlyList<JsonHostPackage> Packages, IReadOnlyList<JsonHostFinding> Findings)
+{
+    /// <summary>What apply runs after writing, on a live root ("systemctl daemon-reload", …).</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
+    /// <summary>What apply leaves to the user (restart dockerd; under --root, that system's systemd commands).</summary>
+    public IReadOnlyList<string> AfterApply { get; init; } = [];
+
+    /// <summary>Commands that failed after an apply wrote its files.</summary>
+    public IReadOnlyList<string> CommandFailures { get; init; } = [];
+}
 
 internal sealed record JsonUpdateArtifact(string System, string File, string Url, string Sha256, long Size, long? OldSize);
 

@@ -29,6 +29,6 @@ public sealed record HostPlan(
     /// <summary>Commands apply runs after writing, on a live root only (systemctl daemon-reload, enable --now).</summary>
     public IReadOnlyList<string[]> Commands { get; init; } = [];
 
-    /// <summary>What apply leaves to the user, e.g. restarting dockerd; null when nothing.</summary>
-    public string? AfterApplyHint { get; init; }
+    /// <summary>What apply leaves to the user, e.g. restarting dockerd, or under --root the systemd commands for that system.</summary>
+    public IReadOnlyList<string> AfterApply { get; init; } = [];
 }

@@ -20,12 +20,14 @@ public static class HostPlanner
     private const string CdiSpecPath = "/etc/cdi/nvidia.yaml";
     private const string UnitWantsPath = "/etc/systemd/system/multi-user.target.wants/nvidia-persistenced.service";
 
-    public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot)
+    // selfBinary: the nvsdk program to install as the CDI hook when the host has none at a stable path; null: the
+    // running one when it is the native binary (see CdiHookInstall.SelfBinary).
+    public static HostPlan Plan(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null)
     {
-        var wanted = Desire(config, host, sdkRoot);
+        var wanted = Desire(config, host, sdkRoot, selfBinary);
 
         // Every path as a write would land on it: links followed inside the root (a wants/ link is itself the file).
-        var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null) }).ToList() };
+        var desired = wanted with { Files = wanted.Files.Select(f => f with { Path = host.Locate(f.Path, followFinal: f.LinkTarget is null && !f.Removed) }).ToList() };
         var generations = new HostGenerations(host);
         var current = generations.Read(generations.Current());
         var changes = new List<FileChange>();
@@ -42,8 +44,9 @@ public static class HostPlanner
 
             if (!file.Record.IsSatisfiedBy(now))
             {
-                var after = file.LinkTarget is null ? file.Content : LinkText(file.LinkTarget);
-                changes.Add(new FileChange(file.Path, now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify, Text(now, now.Bytes), after, file.Mode, file.Reason));
+                var after = file.Removed ? null : file.LinkTarget is not null ? LinkText(file.LinkTarget) : file.Data is { } data ? Shown(data) : file.Content;
+                var kind = file.Removed ? ChangeKind.Remove : now.Kind == HostEntryKind.Absent ? ChangeKind.Create : ChangeKind.Modify;
+                changes.Add(new FileChange(file.Path, kind, Text(now, now.Bytes), after, file.Mode, file.Reason));
             }
         }
 
@@ -67,21 +70,26 @@ public static class HostPlanner
         return new HostPlan(desired, changes, toInstall, desired.Findings, generations.Current())
         {
             Commands = LiveActions.Commands(host, changes, desired.Files),
-            AfterApplyHint = LiveActions.DockerHint(changes),
+            AfterApply = LiveActions.Hints(host, changes, desired.Files),
         };
     }
 
-    /// <summary>A path's content as the plan's diff shows it: a file's text, "-> target" for a link, null when absent.</summary>
+    /// <summary>A path's content as the plan's diff shows it: a file's text (a program's size and hash), "-> target" for a link, null when absent.</summary>
     private static string? Text(HostEntry entry, byte[]? bytes) => entry.Kind switch
     {
-        HostEntryKind.File => System.Text.Encoding.UTF8.GetString(bytes ?? []),
+        HostEntryKind.File => Shown(bytes ?? []),
         HostEntryKind.Symlink => LinkText(entry.LinkTarget!),
         _ => null,
     };
 
     private static string LinkText(string target) => $"-> {target}\n";
 
-    public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot)
+    /// <summary>A file's bytes as text, or by size and hash when they hold a NUL (a program: a diff would say nothing).</summary>
+    private static string Shown(byte[] bytes) => Array.IndexOf(bytes, (byte)0) >= 0 ? BinaryText(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
+
+    private static string BinaryText(byte[] bytes) => $"(binary file: {bytes.Length} bytes, sha256 {HostRoot.Sha256(bytes)})\n";
+
+    public static HostDesired Desire(HostConfig config, HostRoot host, string? sdkRoot, string? selfBinary = null)
     {
         var files = new List<ManagedFile>();
         var packages = new List<PackageAction>();
@@ -109,21 +117,38 @@ public static class HostPlanner
 
         if (config.ContainerEnable)
         {
-            // Never a spec whose hook program is missing: every GPU container would fail to start.
-            var hook = CdiHookLocator.Find(host);
+            // Never a spec whose hook program is missing: every GPU container would fail to start. The running nvsdk
+            // serves when it is on the host at a stable path; else it installs a copy of itself (the DaemonSet's case:
+            // its nvsdk lives in the image); only a non-native nvsdk (dotnet nvsdk.dll) falls back to one already there.
+            var hook = CdiHookLocator.Self(host);
+            ManagedFile? install = null;
+            if (hook is null && (selfBinary ?? CdiHookInstall.SelfBinary()) is { } binary)
+            {
+                install = CdiHookInstall.File(binary);
+                hook = CdiHookInstall.HookPath;
+            }
+
+            hook ??= CdiHookLocator.Installed(host);
             if (hook is null)
             {
                 findings.Add(Finding.Warn(
                     "host.cdi.hook",
                     "no CDI spec: its hooks need nvsdk at a stable path (or NVIDIA's nvidia-cdi-hook), and neither is on this host",
-                    $"install nvsdk as {CdiHookLocator.InstalledPaths[0]}, then `nvsdk host apply` again"));
+                    $"run `host apply` with the nvsdk program itself (it installs a copy as {CdiHookInstall.HookPath}), or install nvsdk as {CdiHookLocator.InstalledPaths[0]}"));
             }
             else
             {
                 try
                 {
-                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook), "644", $"container.enable = true (hooks run {hook})"));
-                    findings.AddRange(CdiConflicts.Find(host, CdiSpecPath));
+                    files.Add(new ManagedFile(CdiSpecPath, CdiSpecGenerator.Generate(host.Root, hook, graphics: config.ContainerGraphics), "644", $"container.enable = true (hooks run {hook}{(config.ContainerGraphics ? "; graphics = true" : string.Empty)})"));
+                    if (install is not null)
+                    {
+                        files.Add(install); // only with a spec that runs it
+                    }
+
+                    var conflicts = CdiConflicts.Resolve(host, CdiSpecPath);
+                    files.AddRange(conflicts.Files);
+                    findings.AddRange(conflicts.Findings);
                 }
                 catch (NvsdkException e)
                 {

@@ -21,11 +21,15 @@ public sealed record HostRecord
     public IReadOnlyList<string> PackagesInstalled { get; init; } = [];
 }
 
-/// <summary>A managed path (resolved inside the root): a regular file with these bytes and mode, or a link to <see cref="LinkTarget"/>.</summary>
-public sealed record HostRecordFile(string Path, string Sha256, string Mode, string? LinkTarget = null)
+/// <summary>
+/// A managed path (resolved inside the root): a regular file with these bytes and mode, a link to
+/// <see cref="LinkTarget"/>, or, when <see cref="Removed"/>, nothing (a foreign file nvsdk moved aside).
+/// </summary>
+public sealed record HostRecordFile(string Path, string Sha256, string Mode, string? LinkTarget = null, bool Removed = false)
 {
-    /// <summary>Whether the path holds exactly this (bytes and mode, or the link).</summary>
-    public bool IsSatisfiedBy(HostEntry now) => LinkTarget is null
-        ? now.Kind == HostEntryKind.File && now.Sha256 == Sha256 && now.Mode == Mode
+    /// <summary>Whether the path holds exactly this (bytes and mode, or the link, or nothing).</summary>
+    public bool IsSatisfiedBy(HostEntry now) =>
+        Removed ? now.Kind == HostEntryKind.Absent
+        : LinkTarget is null ? now.Kind == HostEntryKind.File && now.Sha256 == Sha256 && now.Mode == Mode
         : now.Kind == HostEntryKind.Symlink && now.LinkTarget == LinkTarget;
 }

@@ -1,5 +1,6 @@
 using Nvsdk.Core.Errors;
 using Nvsdk.Core.Host;
+using Nvsdk.Core.Host.Cdi;
 using Nvsdk.Core.Host.Config;
 using Nvsdk.Testing;
 
@@ -209,6 +210,24 @@ public sealed class HostApplierTests : IDisposable
         Assert.NotEqual("enabled", after.Stdout.Trim());
     }
 
+    /// <summary>The applied root's persistenced unit as systemd reads it there (with the distribution's own units beside it).</summary>
+    [Fact]
+    public async Task Apply_Persistenced_SystemdAnalyzeVerifyOnTheRootIsClean()
+    {
+        var analyze = ProcessRunner.Require("systemd-analyze", "systemd");
+        var units = new[] { "/usr/lib/systemd/system", "/lib/systemd/system" }.First(Directory.Exists);
+        Directory.CreateDirectory(host.OnDisk("/usr/lib/systemd"));
+        var copy = await ProcessRunner.RunAsync("cp", ["-a", units, host.OnDisk("/usr/lib/systemd/system")]);
+        Assert.True(copy.ExitCode == 0, copy.ToString());
+        File.SetUnixFileMode(host.Resolve("/usr/local/nvidia/bin/nvidia-persistenced"), (UnixFileMode)Convert.ToInt32("755", 8)); // as the driver installs it
+        Directory.CreateDirectory(host.OnDisk("/bin"));
+        File.Copy(new[] { "/bin/rm", "/usr/bin/rm" }.First(File.Exists), host.OnDisk("/bin/rm")); // ExecStopPost's, as every system has it
+
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        var verify = await ProcessRunner.RunAsync(analyze, ["verify", $"--root={host.Root}", "--man=no", "nvidia-persistenced.service"]);
+        Assert.True(verify.ExitCode == 0 && verify.Stderr.Trim().Length == 0, verify.ToString());
+    }
+
     [Fact]
     public void Plan_NoHookProgram_WritesNoCdiSpecAndSaysWhy()
     {
@@ -218,12 +237,71 @@ public sealed class HostApplierTests : IDisposable
         Assert.Contains(plan.Findings, f => f.Id == "host.cdi.hook");
     }
 
+    /// <summary>
+    /// The DaemonSet's case: `host apply --root /host` from an image whose nvsdk the host cannot see, and no hook on the
+    /// host. Apply installs the running nvsdk as the spec's hook (a managed file: same bytes, 0755), and rollback
+    /// removes it with the folders it made.
+    /// </summary>
     [Fact]
-    public void Plan_NvidiaCtkSpecOfTheSameKind_IsAConflict()
+    public async Task Apply_NoHookOnTheRoot_InstallsThisNvsdkAsTheHookAndRollbackRemovesIt()
     {
-        FakeHostRoot.WriteFile(host.Root, "/var/run/cdi/nvidia.yaml", "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices: []\n");
+        File.Delete(host.OnDisk(FakeHostRoot.NvsdkBinary));
+        var binary = temp.Combine("image", "nvsdk");
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        var bytes = new byte[256 * 1024];
+        new Random(13).NextBytes(bytes);
+        bytes[4] = 0; // an ELF has NUL bytes: plan shows it by size and hash, not as a diff
+        await File.WriteAllBytesAsync(binary, bytes);
+
+        var plan = HostPlanner.Plan(Server, host, Sdk, selfBinary: binary);
+        var install = plan.Changes.Single(c => c.Path == CdiHookInstall.HookPath);
+        Assert.Equal(ChangeKind.Create, install.Kind);
+        Assert.Contains($"{bytes.Length} bytes, sha256 {HostRoot.Sha256(bytes)}", install.After, StringComparison.Ordinal);
+
+        await HostApplier.ApplyAsync(Server, host, Sdk, selfBinary: binary);
+        Assert.Contains($"path: {CdiHookInstall.HookPath}\n", host.Read("/etc/cdi/nvidia.yaml"), StringComparison.Ordinal);
+        var hook = host.Inspect(CdiHookInstall.HookPath);
+        Assert.Equal((HostEntryKind.File, "755", 0u), (hook.Kind, hook.Mode, hook.Uid));
+        Assert.Equal(bytes, hook.Bytes);
+        Assert.True((await HostApplier.ApplyAsync(Server, host, Sdk, selfBinary: binary)).NoOp);
+
+        await HostApplier.RollbackAsync(host);
+        Assert.Equal(HostEntryKind.Absent, host.Inspect(CdiHookInstall.HookPath).Kind);
+        Assert.False(Directory.Exists(host.OnDisk("/usr/local/libexec")));
+        Assert.False(File.Exists(host.OnDisk("/etc/cdi/nvidia.yaml")));
+
+        // No GPU, so no spec: nothing to run the hook, so it is not installed either.
+        Directory.Delete(host.OnDisk("/proc/driver/nvidia/gpus"), recursive: true);
+        Assert.DoesNotContain(HostPlanner.Plan(Server, host, Sdk, selfBinary: binary).Changes, c => c.Path == CdiHookInstall.HookPath);
+    }
+
+    /// <summary>
+    /// nvidia-ctk's spec in /var/run/cdi defines nvidia.com/gpu too (Podman would refuse both): apply moves it aside as
+    /// a managed change, a second apply keeps it so, and rollback puts it back byte for byte with its mode.
+    /// </summary>
+    [Fact]
+    public async Task Apply_ConflictingSpec_MovedAsideUntilRollback()
+    {
+        const string Other = "/var/run/cdi/nvidia.yaml";
+        const string Aside = Other + ".disabled-by-nvsdk";
+        FakeHostRoot.WriteFile(host.Root, Other, "cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices: []\n");
+        File.SetUnixFileMode(host.OnDisk(Other), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var before = host.Inspect(Other);
+
         var plan = HostPlanner.Plan(Server, host, Sdk);
         Assert.Contains(plan.Findings, f => f.Id == "host.cdi.conflict");
+        Assert.Equal(ChangeKind.Remove, plan.Changes.Single(c => c.Path == Other).Kind);
+        Assert.Equal(ChangeKind.Create, plan.Changes.Single(c => c.Path == Aside).Kind);
+
+        await HostApplier.ApplyAsync(Server, host, Sdk);
+        Assert.Equal(HostEntryKind.Absent, host.Inspect(Other).Kind);
+        Assert.Equal((before.Sha256, "600"), (host.Inspect(Aside).Sha256, host.Inspect(Aside).Mode));
+        Assert.True((await HostApplier.ApplyAsync(Server, host, Sdk)).NoOp);
+        Assert.Empty(HostApplier.Status(host));
+
+        await HostApplier.RollbackAsync(host);
+        Assert.True(host.Inspect(Other).SameAs(before));
+        Assert.Equal(HostEntryKind.Absent, host.Inspect(Aside).Kind);
     }
 
     [Fact]
@@ -234,6 +312,7 @@ public sealed class HostApplierTests : IDisposable
         var commands = Nvsdk.Core.Host.Systemd.LiveActions.Commands(new HostRoot("/"), [unit], desired);
         Assert.Equal(["systemctl daemon-reload", "systemctl enable --now nvidia-persistenced.service"], commands.Select(c => string.Join(' ', c)));
         Assert.Empty(Nvsdk.Core.Host.Systemd.LiveActions.Commands(host, [unit], desired)); // under --root nothing runs
-        Assert.NotNull(Nvsdk.Core.Host.Systemd.LiveActions.DockerHint([unit with { Path = "/etc/docker/daemon.json" }]));
+        Assert.Contains(Nvsdk.Core.Host.Systemd.LiveActions.Hints(host, [unit], desired), h => h.Contains("systemctl daemon-reload && systemctl enable --now nvidia-persistenced.service", StringComparison.Ordinal));
+        Assert.Contains(Nvsdk.Core.Host.Systemd.LiveActions.Hints(new HostRoot("/"), [unit with { Path = "/etc/docker/daemon.json" }], desired), h => h.Contains("systemctl restart docker", StringComparison.Ordinal));
     }
 }

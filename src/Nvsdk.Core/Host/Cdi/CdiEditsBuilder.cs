@@ -39,7 +39,7 @@ internal static class CdiEditsBuilder
             AllDevices,
             CdiContainerEdits.Empty with { DeviceNodes = host.Gpus.Select(g => Node(g.DeviceNode)).ToList() }));
 
-        var mounts = host.Libraries.Concat(host.Binaries).Concat(host.Firmware)
+        var mounts = host.Libraries.Concat(host.Binaries).Concat(host.Firmware).Concat(host.GraphicsConfigs)
             .Select(f => new CdiMount(prefix + f.HostPath, f.ContainerPath, FileMountOptions))
             .ToList();
         if (host.PersistencedSocket is { } socket)
@@ -47,12 +47,19 @@ internal static class CdiEditsBuilder
             mounts.Add(new CdiMount(prefix + socket, socket, SocketMountOptions));
         }
 
-        // As nvidia-ctk: libcuda.so → libcuda.so.1 for build systems, then the linker cache (which also makes the
+        // As nvidia-ctk: libcuda.so → libcuda.so.1 for build systems, the CUDA compat libraries, then the linker cache (which also makes the
         // soname links such as libcuda.so.1 itself) for every library folder.
         var hooks = new List<CdiHook>();
         if (host.Libraries.FirstOrDefault(l => NvidiaHostDiscovery.LibraryName(Path.GetFileName(l.ContainerPath)) == "libcuda") is { } libcuda)
         {
             hooks.Add(hook.Hook("create-symlinks", ["--link", $"libcuda.so.1::{Path.GetDirectoryName(libcuda.ContainerPath)}/libcuda.so"]));
+        }
+
+        // As nvidia-ctk: a CUDA image's forward-compat libcuda goes first when it is newer than the host's driver;
+        // before update-ldcache, which builds the linker cache from the drop-in this one writes.
+        if (host.DriverVersion is { } driver && host.Libraries.Count > 0)
+        {
+            hooks.Add(hook.Hook(Hooks.ContainerCudaCompat.Verb, [$"{Hooks.ContainerCudaCompat.HostDriverVersionOption}={driver}"]));
         }
 
         var folders = host.Libraries.Select(l => Path.GetDirectoryName(l.ContainerPath)!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

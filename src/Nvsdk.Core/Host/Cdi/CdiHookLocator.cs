@@ -13,17 +13,20 @@ public static class CdiHookLocator
     /// <summary>Folders a binary stays in; a build folder or /tmp would vanish under the spec.</summary>
     private static readonly string[] StableFolders = ["/usr/", "/opt/", "/var/lib/nvsdk/"];
 
-    public static string? Find(HostRoot host, string? runningBinary = null)
+    public static string? Find(HostRoot host, string? runningBinary = null) => Self(host, runningBinary) ?? Installed(host);
+
+    /// <summary>The running nvsdk's host path when it sits at a stable path under the root: it is then its own hook.</summary>
+    public static string? Self(HostRoot host, string? runningBinary = null)
     {
         runningBinary ??= Environment.ProcessPath;
-        if (runningBinary is not null && Path.GetFileName(runningBinary) == "nvsdk" && InRoot(host, runningBinary) is { } self
-            && StableFolders.Any(f => self.StartsWith(f, StringComparison.Ordinal)) && host.IsFile(self))
-        {
-            return self;
-        }
-
-        return InstalledPaths.Append(CdiHookProgram.NvidiaHookPath).FirstOrDefault(host.IsFile);
+        return runningBinary is not null && Path.GetFileName(runningBinary) == "nvsdk" && InRoot(host, runningBinary) is { } self
+            && StableFolders.Any(f => self.StartsWith(f, StringComparison.Ordinal)) && host.IsFile(self)
+            ? self
+            : null;
     }
+
+    /// <summary>An nvsdk installed at <see cref="InstalledPaths"/>, else NVIDIA's nvidia-cdi-hook; null when neither is there.</summary>
+    public static string? Installed(HostRoot host) => InstalledPaths.Append(CdiHookProgram.NvidiaHookPath).FirstOrDefault(host.IsFile);
 
     /// <summary>The host path of a path on this machine, when it lies under the root.</summary>
     private static string? InRoot(HostRoot host, string onMachine) =>

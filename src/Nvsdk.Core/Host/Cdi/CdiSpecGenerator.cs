@@ -19,7 +19,8 @@ public static class CdiSpecGenerator
     /// <see cref="ErrorCode.InvalidInput"/> when the root shows no NVIDIA GPU (no driver loaded, or the wrong root).
     /// </exception>
     /// <param name="driverRoot">"/" (the default), or the folder every hostPath is prefixed with (see CdiEditsBuilder.Build).</param>
-    public static string Generate(string hostRoot, string? hookPath = null, string driverRoot = "/")
+    /// <param name="graphics">Also mount the graphics loaders' config files (Vulkan ICD, EGL…): host.toml's container.graphics.</param>
+    public static string Generate(string hostRoot, string? hookPath = null, string driverRoot = "/", bool graphics = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(hostRoot);
         hookPath ??= CdiHookProgram.NvidiaHookPath;
@@ -37,7 +38,7 @@ public static class CdiSpecGenerator
         NvidiaHostInventory host;
         try
         {
-            host = NvidiaHostDiscovery.Discover(root);
+            host = NvidiaHostDiscovery.Discover(root, graphics);
         }
         catch (UnauthorizedAccessException e)
         {

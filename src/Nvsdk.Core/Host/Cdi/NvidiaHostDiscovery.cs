@@ -44,6 +44,11 @@ internal static partial class NvidiaHostDiscovery
     /// <summary>Parents of the per-version GSP firmware folders.</summary>
     public static IReadOnlyList<string> FirmwareDirs { get; } = ["/lib/firmware/nvidia", "/usr/local/nvidia/firmware/nvidia"];
 
+    /// <param name="root">The host.</param>
+    /// <param name="graphics">Whether to find the graphics loaders' config files too (see <see cref="GraphicsConfigFiles"/>).</param>
+    public static NvidiaHostInventory Discover(HostRoot root, bool graphics = false) =>
+        Discover(root) with { GraphicsConfigs = graphics ? FindGraphicsConfigs(root) : [] };
+
     public static NvidiaHostInventory Discover(HostRoot root)
     {
         var gpus = FindGpus(root);
@@ -232,6 +237,48 @@ internal static partial class NvidiaHostDiscovery
                 {
                     found.Add(new HostFileMount(real, $"{dir}/{name}"));
                 }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The driver's config files that graphics loaders in a container read (as nvidia-ctk's graphics discoverer): the
+    /// GLVND EGL vendor file, the EGL external platforms, Vulkan's ICD and layers, OptiX's cache file, X11 snippets
+    /// (container folder /usr/share), the OpenCL ICD (/etc). Relative to the folders they are searched under.
+    /// </summary>
+    public static IReadOnlyList<(string File, string ContainerRoot)> GraphicsConfigFiles { get; } =
+    [
+        ("glvnd/egl_vendor.d/10_nvidia.json", "/usr/share"),
+        ("egl/egl_external_platform.d/15_nvidia_gbm.json", "/usr/share"),
+        ("egl/egl_external_platform.d/10_nvidia_wayland.json", "/usr/share"),
+        ("egl/egl_external_platform.d/09_nvidia_wayland2.json", "/usr/share"),
+        ("egl/egl_external_platform.d/20_nvidia_xcb.json", "/usr/share"),
+        ("egl/egl_external_platform.d/20_nvidia_xlib.json", "/usr/share"),
+        ("nvidia/nvoptix.bin", "/usr/share"),
+        ("X11/xorg.conf.d/10-nvidia.conf", "/usr/share"),
+        ("X11/xorg.conf.d/nvidia-drm-outputclass.conf", "/usr/share"),
+        ("OpenCL/vendors/nvidia.icd", "/etc"),
+        ("vulkan/icd.d/nvidia_icd.json", "/etc"),
+        ("vulkan/icd.d/nvidia_icd.x86_64.json", "/etc"),
+        ("vulkan/icd.d/nvidia_icd.aarch64.json", "/etc"),
+        ("vulkan/icd.d/nvidia_layers.json", "/etc"),
+        ("vulkan/implicit_layer.d/nvidia_layers.json", "/etc"),
+    ];
+
+    /// <summary>Where drivers install those files: the distribution's folders, then a driver tree's own share folder.</summary>
+    public static IReadOnlyList<string> ConfigDirs { get; } = ["/etc", "/usr/share", "/usr/local/share", "/usr/local/nvidia/share"];
+
+    /// <summary>Each graphics config file found (the first of <see cref="ConfigDirs"/> that has it), links followed.</summary>
+    private static List<HostFileMount> FindGraphicsConfigs(HostRoot root)
+    {
+        var found = new List<HostFileMount>();
+        foreach (var (file, containerRoot) in GraphicsConfigFiles)
+        {
+            if (ConfigDirs.Select(dir => root.Find($"{dir}/{file}")).FirstOrDefault(p => p is not null && root.IsFile(p)) is { } real)
+            {
+                found.Add(new HostFileMount(real, $"{containerRoot}/{file}"));
             }
         }
 

@@ -8,7 +8,11 @@ internal sealed record NvidiaHostInventory(
     IReadOnlyList<HostFileMount> Libraries,
     IReadOnlyList<HostFileMount> Binaries,
     IReadOnlyList<HostFileMount> Firmware,
-    string? PersistencedSocket);
+    string? PersistencedSocket)
+{
+    /// <summary>The graphics loaders' config files (Vulkan ICD, EGL vendor and platforms…); empty unless asked for.</summary>
+    public IReadOnlyList<HostFileMount> GraphicsConfigs { get; init; } = [];
+}
 
 /// <summary>One GPU from /proc/driver/nvidia/gpus/*/information; <see cref="Index"/> is its rank by PCI address (NVML's order).</summary>
 internal sealed record NvidiaGpu(int Index, int Minor, string Uuid, string BusId)

@@ -27,6 +27,12 @@ public sealed record HostConfig
     public bool ContainerEnable { get; init; } = true;
 
     /// <summary>
+    /// [container] graphics: the CDI spec also mounts the driver's graphics config files (Vulkan ICD, EGL vendor and
+    /// platforms, OptiX, OpenCL ICD) so Vulkan/EGL/OpenGL workloads find the driver. Off by default (compute nodes).
+    /// </summary>
+    public bool ContainerGraphics { get; init; }
+
+    /// <summary>
     /// [gpu] architectures: what builds target on a host whose GPUs NVML cannot see (a build host); the GPUs
     /// present win where there are some. Exported as CUDAARCHS and TORCH_CUDA_ARCH_LIST.
     /// </summary>
@@ -40,7 +46,7 @@ public sealed record HostConfig
 
     // Two configs read from equal files are equal: the lists compare by content (a record compares references).
     // A new scalar option must join Scalars.
-    private (bool, bool, bool, string, bool, bool, bool) Scalars => (Enable, SystemPackages, Monitoring, DriverPackage, DriverOpen, Persistenced, ContainerEnable);
+    private (bool, bool, bool, string, bool, bool, bool, bool) Scalars => (Enable, SystemPackages, Monitoring, DriverPackage, DriverOpen, Persistenced, ContainerEnable, ContainerGraphics);
 
     public bool Equals(HostConfig? other) =>
         other is not null && Scalars == other.Scalars && GpuArchitectures.SequenceEqual(other.GpuArchitectures) && AcceptLicenses.SequenceEqual(other.AcceptLicenses, StringComparer.Ordinal);

@@ -25,6 +25,7 @@ public static class HostConfigParser
         ["driver.package"] = typeof(string),
         ["driver.open"] = typeof(bool),
         ["container.enable"] = typeof(bool),
+        ["container.graphics"] = typeof(bool),
         ["gpu.architectures"] = typeof(string[]),
         ["acceptLicenses"] = typeof(string[]),
     };
@@ -81,6 +82,7 @@ public static class HostConfigParser
             DriverPackage = Get("driver.package", defaults.DriverPackage),
             DriverOpen = Get("driver.open", defaults.DriverOpen),
             ContainerEnable = Get("container.enable", defaults.ContainerEnable),
+            ContainerGraphics = Get("container.graphics", defaults.ContainerGraphics),
             GpuArchitectures = Get("gpu.architectures", Array.Empty<string>()).Select(ComputeCapabilityOf).ToList(),
             AcceptLicenses = Get("acceptLicenses", Array.Empty<string>()),
         };

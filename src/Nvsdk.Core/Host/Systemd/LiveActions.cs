@@ -12,33 +12,45 @@ public static class LiveActions
 {
     public const string Persistenced = PersistencedUnit.FileName;
 
-    /// <summary>The commands apply runs after writing, in order (empty under --root).</summary>
-    public static IReadOnlyList<string[]> Commands(HostRoot host, IReadOnlyList<FileChange> changes, IReadOnlyList<ManagedFile> desired)
+    /// <summary>The commands apply runs after writing, in order (empty under --root: see <see cref="Hints"/>).</summary>
+    public static IReadOnlyList<string[]> Commands(HostRoot host, IReadOnlyList<FileChange> changes, IReadOnlyList<ManagedFile> desired) =>
+        host.IsLive ? Needed(changes, desired) : [];
+
+    /// <summary>
+    /// What apply leaves to the user: restarting dockerd after daemon.json changed and, under --root (the DaemonSet's
+    /// /host, or a copy), the systemd commands that the system whose root it is must run to use the new unit.
+    /// </summary>
+    public static IReadOnlyList<string> Hints(HostRoot host, IReadOnlyList<FileChange> changes, IReadOnlyList<ManagedFile> desired)
     {
-        if (!host.IsLive)
+        var hints = new List<string>();
+        if (!host.IsLive && Needed(changes, desired) is { Count: > 0 } systemd)
         {
-            return [];
+            hints.Add($"on the system whose root is {host.Root}, run `{string.Join(" && ", systemd.Select(c => string.Join(' ', c)))}` (nvsdk runs them itself only on /)");
         }
 
+        if (changes.Any(c => c.Path == DockerDaemonConfig.DefaultPath))
+        {
+            hints.Add("restart dockerd so it reads features.cdi: `systemctl restart docker` (stops running containers unless live-restore is on)");
+        }
+
+        return hints;
+    }
+
+    /// <summary>The systemd commands the changed files call for, live root or not.</summary>
+    private static List<string[]> Needed(IReadOnlyList<FileChange> changes, IReadOnlyList<ManagedFile> desired)
+    {
         var commands = new List<string[]>();
         if (changes.Any(c => c.Path.StartsWith(PersistencedUnit.UnitDirectory + "/", StringComparison.Ordinal)))
         {
             commands.Add(["systemctl", "daemon-reload"]);
-        }
-
-        if (desired.Any(f => f.Path == PersistencedUnit.InstallPath) && changes.Any(c => c.Path.StartsWith(PersistencedUnit.UnitDirectory + "/", StringComparison.Ordinal)))
-        {
-            commands.Add(["systemctl", "enable", "--now", Persistenced]);
+            if (desired.Any(f => f.Path == PersistencedUnit.InstallPath))
+            {
+                commands.Add(["systemctl", "enable", "--now", Persistenced]);
+            }
         }
 
         return commands;
     }
-
-    /// <summary>A hint for what apply leaves to the user: restarting dockerd after daemon.json changed.</summary>
-    public static string? DockerHint(IReadOnlyList<FileChange> changes) =>
-        changes.Any(c => c.Path == DockerDaemonConfig.DefaultPath)
-            ? "restart dockerd so it reads features.cdi: `systemctl restart docker` (stops running containers unless live-restore is on)"
-            : null;
 
     /// <summary>Runs the commands; returns one line per command that failed (apply has already succeeded by then).</summary>
     public static async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string[]> commands, CancellationToken cancellationToken)

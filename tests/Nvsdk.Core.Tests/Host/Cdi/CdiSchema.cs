@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Schema;
 using Nvsdk.Testing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -8,51 +9,45 @@ using YamlDotNet.RepresentationModel;
 namespace Nvsdk.Core.Tests.Host.Cdi;
 
 /// <summary>
-/// Validates CDI specs against the CDI project's own JSON schema (tests/fixtures/cdi) with Debian's
-/// python3-jsonschema, after reading the YAML with a real YAML parser and converting it to JSON.
+/// Validates CDI specs against the CDI project's own JSON schema (tests/fixtures/cdi: schema.json and the defs.json it
+/// refers to) with JsonSchema.Net, after reading the YAML with a real YAML parser and converting it to JSON.
 /// </summary>
 internal static class CdiSchema
 {
     private static readonly string SchemaDir = Path.Combine(RepoPaths.Root, "tests", "fixtures", "cdi");
 
-    // Works with jsonschema 4.10 (Debian 12: RefResolver) and with 4.18+ (the referencing library).
-    private const string Validator = """
-        import json, sys, jsonschema
-        schema_path, defs_path, doc_path = sys.argv[1:4]
-        schema = json.load(open(schema_path))
-        defs = json.load(open(defs_path))
-        doc = json.load(open(doc_path))
-        base, defs_uri = "file://" + schema_path, "file://" + defs_path
-        try:
-            from referencing import Registry
-            from referencing.jsonschema import DRAFT7
-            registry = Registry().with_resources([(defs_uri, DRAFT7.create_resource(defs))])
-            validator = jsonschema.Draft7Validator(dict(schema, **{"$id": base}), registry=registry)
-        except ImportError:
-            resolver = jsonschema.RefResolver(base_uri=base, referrer=schema, store={defs_uri: defs})
-            validator = jsonschema.Draft7Validator(schema, resolver=resolver)
-        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
-        for e in errors:
-            print("/".join(str(p) for p in e.absolute_path) + ": " + e.message)
-        sys.exit(1 if errors else 0)
-        """;
+    private static readonly Lazy<JsonSchema> Spec = new(Load);
 
-    /// <summary>The schema's complaints, one line each; empty when the spec is valid.</summary>
-    public static async Task<string[]> ErrorsAsync(string yaml)
+    /// <summary>The schema's complaints, "instance location: keyword: message" each; empty when the spec is valid.</summary>
+    public static IReadOnlyList<string> Errors(string yaml)
     {
-        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : ProcessRunner.Require("python3", "python3-jsonschema");
-        using var dir = new TempDir("nvsdk-cdi-schema-");
-        var doc = dir.Combine("spec.json");
-        await File.WriteAllTextAsync(doc, ToJson(yaml));
-        var result = await ProcessRunner.RunAsync(
-            python,
-            ["-c", Validator, Path.Combine(SchemaDir, "schema.json"), Path.Combine(SchemaDir, "defs.json"), doc]);
-        if (result.ExitCode is not (0 or 1) || result.Stderr.Contains("Traceback", StringComparison.Ordinal))
+        using var document = JsonDocument.Parse(ToJson(yaml));
+        return SchemaErrors.Of(Spec.Value, document.RootElement);
+    }
+
+    /// <summary>
+    /// schema.json refers to "defs.json#/definitions/…" relative to itself; neither file has an $id, so both get one
+    /// in the same folder (as the CDI library loads them side by side) and are built into one registry.
+    /// </summary>
+    private static JsonSchema Load()
+    {
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        JsonSchema Build(string name)
         {
-            throw new InvalidOperationException($"the schema check did not run (apt-get install python3-jsonschema): {result}");
+            // $schema first: the dialect (draft-07, which has "definitions") is read before the other keywords.
+            var file = JsonNode.Parse(File.ReadAllText(Path.Combine(SchemaDir, name)))!.AsObject();
+            var node = new JsonObject { ["$schema"] = "http://json-schema.org/draft-07/schema#", ["$id"] = $"https://cdi.test/schema/{name}" };
+            foreach (var (key, value) in file.Where(kv => kv.Key is not ("$schema" or "$id")).ToList())
+            {
+                file.Remove(key);
+                node[key] = value;
+            }
+
+            return JsonSchema.FromText(node.ToJsonString(), options);
         }
 
-        return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Build("defs.json");
+        return Build("schema.json");
     }
 
     /// <summary>YAML read by YamlDotNet, as JSON: quoted scalars are strings; plain ones are numbers, booleans or null when they look like one.</summary>

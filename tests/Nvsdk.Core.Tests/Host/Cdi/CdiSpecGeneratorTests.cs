@@ -26,18 +26,18 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Generate_FakeH100_ValidatesAgainstCdiSchema()
+    public void Generate_FakeH100_ValidatesAgainstCdiSchema()
     {
-        var errors = await CdiSchema.ErrorsAsync(CdiSpecGenerator.Generate(Root));
+        var errors = CdiSchema.Errors(CdiSpecGenerator.Generate(Root));
         Assert.Empty(errors);
     }
 
     [Fact]
-    public async Task Generate_SpecMissingARequiredField_FailsTheSchemaCheck()
+    public void Generate_SpecMissingARequiredField_FailsTheSchemaCheck()
     {
         // The validator must be able to say no, or the test above proves nothing.
         var broken = CdiSpecGenerator.Generate(Root).Replace("    containerPath: /usr/local/nvidia/bin/nvidia-smi\n", string.Empty, StringComparison.Ordinal);
-        Assert.Contains(await CdiSchema.ErrorsAsync(broken), e => e.Contains("containerPath", StringComparison.Ordinal));
+        Assert.Contains(CdiSchema.Errors(broken), e => e.Contains("containerPath", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -97,21 +97,36 @@ public sealed class CdiSpecGeneratorTests : IDisposable
     }
 
     [Fact]
-    public void Generate_FakeH100_HooksLinkLibcudaThenUpdateLdcacheForTheLibraryFolder()
+    public void Generate_FakeH100_HooksLinkLibcudaEnableCudaCompatThenUpdateLdcache()
     {
         var hooks = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root))["containerEdits"]["hooks"]).Children;
-        Assert.Equal(2, hooks.Count);
+        Assert.Equal(3, hooks.Count);
         Assert.All(hooks, h => Assert.Equal("createContainer", Scalar(h, "hookName")));
         Assert.All(hooks, h => Assert.Equal("/usr/bin/nvidia-cdi-hook", Scalar(h, "path")));
         Assert.Equal(["nvidia-cdi-hook", "create-symlinks", "--link", $"libcuda.so.1::{Lib64}/libcuda.so"], Strings(hooks[0]["args"]));
-        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[1]["args"]));
+        Assert.Equal(["nvidia-cdi-hook", "enable-cuda-compat", "--host-driver-version=580.159.04"], Strings(hooks[1]["args"])); // before the cache is built
+        Assert.Equal(["nvidia-cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hooks[2]["args"]));
     }
 
     [Fact]
     public void Generate_NvsdkAsHook_RunsItsCdiHookVerb()
     {
-        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[1];
+        var hook = ((YamlSequenceNode)Load(CdiSpecGenerator.Generate(Root, "/usr/local/bin/nvsdk"))["containerEdits"]["hooks"]).Children[2];
         Assert.Equal(["nvsdk", "cdi-hook", "update-ldcache", "--folder", Lib64], Strings(hook["args"]));
+    }
+
+    /// <summary>container.graphics: the driver's loader configs, found in its share folder, where loaders in the container look (as nvidia-ctk mounts them).</summary>
+    [Fact]
+    public void Generate_Graphics_MountsTheVulkanAndEglConfigsWhereLoadersLook()
+    {
+        var spec = CdiSpecGenerator.Generate(Root, graphics: true);
+        Assert.Empty(CdiSchema.Errors(spec));
+        var mounts = ((YamlSequenceNode)Load(spec)["containerEdits"]["mounts"]).Children
+            .ToDictionary(m => Scalar(m, "containerPath"), m => Scalar(m, "hostPath"));
+        Assert.Equal("/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json", mounts["/etc/vulkan/icd.d/nvidia_icd.json"]);
+        Assert.Equal("/usr/local/nvidia/share/vulkan/implicit_layer.d/nvidia_layers.json", mounts["/etc/vulkan/implicit_layer.d/nvidia_layers.json"]);
+        Assert.Equal("/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json", mounts["/usr/share/glvnd/egl_vendor.d/10_nvidia.json"]);
+        Assert.DoesNotContain(Paths(Load(CdiSpecGenerator.Generate(Root))["containerEdits"], "mounts", "containerPath"), p => p.EndsWith(".json", StringComparison.Ordinal)); // off by default
     }
 
     [Fact]
