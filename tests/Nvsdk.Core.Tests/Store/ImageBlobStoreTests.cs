@@ -18,12 +18,22 @@ public sealed class ImageBlobStoreTests(RegistryClientFixture fixture) : IClassF
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>nginx in front of docker-registry, logging every request; the test image also as nvsdk/alias:v1 when asked.</summary>
+    private async Task<NginxServer> CountingRegistryAsync(bool alsoAsAlias)
+    {
+        var registry = fixture.Require();
+        if (alsoAsAlias)
+        {
+            await Skopeo.CopyToRegistryAsync(fixture.Images.Layout.Directory, RegistryInfraFixture.ImageTag, registry, "nvsdk/alias", "v1");
+        }
+
+        return await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 << 20, slowRegistry: registry.Host);
+    }
+
     [SkippableFact]
     public async Task PullImageAsync_SameImageUnderTwoNames_DownloadsAndStoresEachBlobOnce()
     {
-        var registry = fixture.Require();
-        await Skopeo.CopyToRegistryAsync(fixture.Images.Layout.Directory, RegistryInfraFixture.ImageTag, registry, "nvsdk/alias", "v1");
-        using var counting = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 << 20, slowRegistry: registry.Host);
+        using var counting = await CountingRegistryAsync(alsoAsAlias: true);
         var store = NvsdkStore.Open(temp.Combine("root"));
         using var client = new RegistryClient();
 
@@ -55,8 +65,7 @@ public sealed class ImageBlobStoreTests(RegistryClientFixture fixture) : IClassF
     [SkippableFact]
     public async Task PullImageAsync_BlobAlreadyStored_NotDownloadedAgainAfterTheEntryWasRemoved()
     {
-        var registry = fixture.Require();
-        using var counting = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 << 20, slowRegistry: registry.Host);
+        using var counting = await CountingRegistryAsync(alsoAsAlias: false);
         var store = NvsdkStore.Open(temp.Combine("root"));
         using var client = new RegistryClient();
         var reference = ImageReference.Parse($"127.0.0.1:{counting.Port}/nvsdk/test:v1");
@@ -75,9 +84,7 @@ public sealed class ImageBlobStoreTests(RegistryClientFixture fixture) : IClassF
     [SkippableFact]
     public async Task PullImageAsync_BlobOnlyInAnEntryPulledBeforeBlobsExisted_LinkedNotDownloaded()
     {
-        var registry = fixture.Require();
-        await Skopeo.CopyToRegistryAsync(fixture.Images.Layout.Directory, RegistryInfraFixture.ImageTag, registry, "nvsdk/alias", "v1");
-        using var counting = await NginxServer.StartAsync(temp.Path, slowBytesPerSecond: 64 << 20, slowRegistry: registry.Host);
+        using var counting = await CountingRegistryAsync(alsoAsAlias: true);
         var store = NvsdkStore.Open(temp.Combine("root"));
         using var client = new RegistryClient();
         var first = await store.PullImageAsync(ImageReference.Parse($"127.0.0.1:{counting.Port}/nvsdk/test:v1"), null, client);
