@@ -222,14 +222,14 @@ public sealed class BinaryCache(RegistryClient client)
         return new TreeInstallResult(record, true, store.Layout.EntryPath(record.Name));
     }
 
-    /// <summary>Streams one layer into its writer: download and zstd on one core, tar, SHA-256 and writes on another.</summary>
+    /// <summary>Streams one layer into its writer: download and zstd (native libzstd where present) on one core, tar, SHA-256 and writes on another.</summary>
     private async Task PullLayerAsync(ImageReference tagged, OciDescriptor layer, SafeTreeWriter writer, Action<long> progress, CancellationToken cancellationToken)
     {
         var blob = await client.OpenBlobAsync(tagged, layer, cancellationToken).ConfigureAwait(false);
         await using (blob.ConfigureAwait(false))
         {
             var counting = new ProgressStream(blob, progress);
-            var zstd = new DecompressionStream(counting, leaveOpen: true);
+            var zstd = ZstdDecoders.Open(counting, leaveOpen: true);
             await using (zstd.ConfigureAwait(false))
             {
                 var ahead = new ReadAheadStream(zstd);
