@@ -27,8 +27,8 @@ public sealed class ZstdDecoderStream : Stream
     private bool inputEnded;
     private bool finished;
 
-    // What the last ZSTD_decompressStream call returned: 0 only at a frame boundary, so input that ends with
-    // anything else ends inside a frame.
+    // What the last ZSTD_decompressStream call that made progress returned: 0 only at a frame boundary with
+    // everything flushed, so input that ends with anything else ends inside a frame.
     private nuint lastResult;
     private NvsdkException? failure;
     private bool disposed;
@@ -205,16 +205,19 @@ public sealed class ZstdDecoderStream : Stream
             throw failure;
         }
 
-        lastResult = result;
-        if (produced > 0)
+        if (produced > 0 || used > 0)
         {
-            return true;
+            // Only a call that did something counts: one with no input after a complete frame answers with the
+            // size of the next frame's header, which says nothing about the frame before.
+            lastResult = result;
+            return produced > 0;
         }
 
-        if (inputEnded && used == 0)
+        if (inputEnded)
         {
-            // All input given and nothing more comes out: the end, if the last frame was complete.
-            if (lastResult != 0)
+            // All input given and nothing more comes out: the end, if the last frame was complete. No frame at
+            // all is refused too, as zstd(1) does: a layer is never zero bytes.
+            if (lastResult != 0 || consumed == 0)
             {
                 failure = new CorruptArchiveException(Format, "ends early", consumed);
                 throw failure;
