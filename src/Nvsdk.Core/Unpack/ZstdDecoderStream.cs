@@ -10,17 +10,14 @@ namespace Nvsdk.Core.Unpack;
 /// zstd(1). Input that stops inside a frame is an error, not a short success; damaged input is a
 /// <see cref="CorruptArchiveException"/> naming the library's reason and the compressed offset.
 /// </summary>
-public sealed class ZstdDecoderStream : Stream
+public sealed class ZstdDecoderStream : NativeDecoderStream
 {
     private const string Format = "zstd";
 
     // Large reads: the compressed stream is a socket or a file, and each read is a syscall.
     private const int InputBufferSize = 1 << 20;
 
-    private readonly Stream compressed;
-    private readonly bool leaveOpen;
     private readonly ZstdDStreamHandle zstd;
-    private readonly byte[] input = GC.AllocateUninitializedArray<byte>(InputBufferSize);
     private int inputStart;
     private int inputEnd;
     private long consumed;
@@ -31,25 +28,17 @@ public sealed class ZstdDecoderStream : Stream
     // everything flushed, so input that ends with anything else ends inside a frame.
     private nuint lastResult;
     private NvsdkException? failure;
-    private bool disposed;
 
     /// <param name="compressed">The zstd bytes; read forward only.</param>
     /// <param name="leaveOpen">Whether disposing this stream leaves <paramref name="compressed"/> open.</param>
     public ZstdDecoderStream(Stream compressed, bool leaveOpen = false)
+        : base(compressed, InputBufferSize, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(compressed);
-        if (!compressed.CanRead)
-        {
-            throw new ArgumentException("the compressed stream must be readable", nameof(compressed));
-        }
-
         if (!IsAvailable)
         {
             throw new NvsdkException(ErrorCode.Internal, "libzstd.so.1 is not available on this host; use ZstdDecoders.Open, which falls back to the managed decoder");
         }
 
-        this.compressed = compressed;
-        this.leaveOpen = leaveOpen;
         zstd = CreateDStream();
         if (zstd.IsInvalid || IsError(InitDStream(zstd)) != 0)
         {
@@ -58,120 +47,19 @@ public sealed class ZstdDecoderStream : Stream
         }
     }
 
-    public override bool CanRead => !disposed;
+    protected override void ReleaseDecoder() => zstd.Dispose();
 
-    public override bool CanSeek => false;
+    protected override bool NeedsInput => !inputEnded && inputStart == inputEnd;
 
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        while (true)
-        {
-            if (NeedsInput)
-            {
-                AcceptInput(compressed.Read(input));
-            }
-
-            if (TryDecode(buffer, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    /// <summary>Reads the compressed input asynchronously; the decoding itself runs on the calling thread.</summary>
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (NeedsInput)
-            {
-                AcceptInput(await compressed.ReadAsync(input, cancellationToken).ConfigureAwait(false));
-            }
-
-            if (TryDecode(buffer.Span, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (!disposed)
-        {
-            disposed = true;
-            zstd.Dispose();
-            if (!leaveOpen)
-            {
-                await compressed.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        Dispose(false);
-        GC.SuppressFinalize(this);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !disposed)
-        {
-            disposed = true;
-            zstd.Dispose();
-            if (!leaveOpen)
-            {
-                compressed.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private bool NeedsInput => !inputEnded && inputStart == inputEnd;
-
-    private void AcceptInput(int read)
+    protected override void AcceptInput(int read)
     {
         inputStart = 0;
         inputEnd = read;
         inputEnded = read == 0;
     }
 
-    /// <summary>One ZSTD_decompressStream call; true when it produced bytes or reached the end (then 0 bytes).</summary>
-    private unsafe bool TryDecode(Span<byte> output, out int produced)
+    /// <summary>One ZSTD_decompressStream call.</summary>
+    protected override unsafe bool TryDecode(Span<byte> output, out int produced)
     {
         produced = 0;
         if (failure is not null)
@@ -187,7 +75,7 @@ public sealed class ZstdDecoderStream : Stream
 
         nuint result;
         nuint used;
-        fixed (byte* inPtr = input)
+        fixed (byte* inPtr = Input)
         fixed (byte* outPtr = output)
         {
             var inBuffer = new ZstdInBuffer { Src = inPtr + inputStart, Size = (nuint)(inputEnd - inputStart) };
