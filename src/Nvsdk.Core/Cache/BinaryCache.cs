@@ -155,7 +155,7 @@ public sealed class BinaryCache(RegistryClient client)
             entryName,
             async (staging, ct) =>
             {
-                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB");
+                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB, {ZstdDecoders.Name}");
                 report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
                 var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits())).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
