@@ -1,11 +1,13 @@
 """Benchmark fixture: COUNT tar.xz archives of ~MIB MiB (uncompressed) each, in NVIDIA's redistrib layout
 (one top folder, lib/ and include/), made of this machine's real shared libraries and .NET assemblies, plus
 a lock pinning them (mirror URLs on 127.0.0.1:PORT) and a SHA256SUMS file.
-Usage: make_archives.py OUT COUNT MIB [--single-block]
---single-block compresses as NVIDIA does (one xz block: decodes on one core); the default is multi-block."""
+Usage: make_archives.py OUT COUNT MIB [--single-block] [--one-file]
+--single-block compresses as NVIDIA does (one xz block: decodes on one core); the default is multi-block.
+--one-file puts those MiB in one library-like file (as libcublasLt is): its cache entry is one layer."""
 import hashlib, json, multiprocessing, os, subprocess, sys, tarfile
 out, count, mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 single = "--single-block" in sys.argv[4:]
+one_file = "--one-file" in sys.argv[4:]
 pool = []
 for root in ["/usr/lib/x86_64-linux-gnu", "/usr/share/dotnet", "/usr/lib/gcc", "/usr/libexec"]:
     for d, _, files in os.walk(root):
@@ -34,6 +36,12 @@ def build(job):
     n, members = job
     top = f"bench{n}-linux-x86_64-1.0.{n}-archive"
     path = os.path.join(out, top + ".tar.xz")
+    if one_file:
+        big = os.path.join(out, f".bench{n}-big.so")
+        with open(big, "wb") as b:
+            for src in members:
+                b.write(open(src, "rb").read())
+        members = [big]
     with open(path, "wb") as f:
         xz = subprocess.Popen(["xz", "-T1", "-1", "-c"] if single else ["xz", "-T2", "-1", "--block-size=16MiB", "-c"], stdin=subprocess.PIPE, stdout=f)
         with tarfile.open(fileobj=xz.stdin, mode="w|", format=tarfile.PAX_FORMAT) as t:
@@ -42,6 +50,8 @@ def build(job):
                 t.add(src, arcname=f"{top}/{sub}/{k:05d}-{os.path.basename(src)}")
         xz.stdin.close()
         assert xz.wait() == 0
+    if one_file:
+        os.remove(big)
     h = hashlib.sha256(open(path, "rb").read()).hexdigest()
     print(f"  {top}.tar.xz {os.path.getsize(path) >> 20} MiB compressed", flush=True)
     return {"name": f"bench{n}", "version": f"1.0.{n}", "license": "bench", "artifacts": [{

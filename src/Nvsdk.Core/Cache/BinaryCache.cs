@@ -155,7 +155,7 @@ public sealed class BinaryCache(RegistryClient client)
             entryName,
             async (staging, ct) =>
             {
-                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB");
+                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB, {ZstdDecoders.Name}");
                 report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
                 var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits())).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
@@ -222,14 +222,14 @@ public sealed class BinaryCache(RegistryClient client)
         return new TreeInstallResult(record, true, store.Layout.EntryPath(record.Name));
     }
 
-    /// <summary>Streams one layer into its writer: download and zstd on one core, tar, SHA-256 and writes on another.</summary>
+    /// <summary>Streams one layer into its writer: download and zstd (native libzstd where present) on one core, tar, SHA-256 and writes on another.</summary>
     private async Task PullLayerAsync(ImageReference tagged, OciDescriptor layer, SafeTreeWriter writer, Action<long> progress, CancellationToken cancellationToken)
     {
         var blob = await client.OpenBlobAsync(tagged, layer, cancellationToken).ConfigureAwait(false);
         await using (blob.ConfigureAwait(false))
         {
             var counting = new ProgressStream(blob, progress);
-            var zstd = new DecompressionStream(counting, leaveOpen: true);
+            var zstd = ZstdDecoders.Open(counting, leaveOpen: true);
             await using (zstd.ConfigureAwait(false))
             {
                 var ahead = new ReadAheadStream(zstd);

@@ -137,8 +137,11 @@ internal sealed partial class SafeTreeWriter
                     size += n;
                     totalBytes += n;
                     CheckBudget(entry);
+                    // The write runs on the thread pool (the file is not opened for async I/O) while this thread
+                    // hashes the same bytes: both only read the buffer, and the write is awaited before it is reused.
+                    var write = output.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
                     hash.AppendData(buffer, 0, n);
-                    await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    await write.ConfigureAwait(false);
                 }
 
                 if (size >= WritebackThreshold)

@@ -11,39 +11,28 @@ namespace Nvsdk.Core.Unpack;
 /// decodes on one core whatever <c>threads</c> says. Concatenated streams are read as one, like xz(1). The
 /// whole input is always consumed, so a damaged or cut tail is reported rather than ignored.
 /// </summary>
-public sealed class XzDecoderStream : Stream
+public sealed class XzDecoderStream : NativeDecoderStream
 {
     private const string Format = "xz";
     private const int InputBufferSize = 1 << 20;
 
-    private readonly Stream compressed;
-    private readonly bool leaveOpen;
     private readonly LzmaStreamHandle lzma;
 
-    // Pinned: next_in lives in native memory between lzma_code calls, so the array must never move.
-    private readonly byte[] input = GC.AllocateUninitializedArray<byte>(InputBufferSize, pinned: true);
+    // next_in lives in native memory between lzma_code calls: the base class pins Input, so this stays valid.
     private readonly unsafe byte* inputAddress;
     private bool inputEnded;
     private bool finished;
     private NvsdkException? failure;
-    private bool disposed;
     private long threadingShare;
 
     /// <param name="compressed">The .xz bytes; read forward only.</param>
     /// <param name="threads">Decoder threads; 0 means one per processor.</param>
     /// <param name="leaveOpen">Whether disposing this stream leaves <paramref name="compressed"/> open.</param>
     public unsafe XzDecoderStream(Stream compressed, int threads = 0, bool leaveOpen = false)
+        : base(compressed, InputBufferSize, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(compressed);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        if (!compressed.CanRead)
-        {
-            throw new ArgumentException("the compressed stream must be readable", nameof(compressed));
-        }
-
-        this.compressed = compressed;
-        this.leaveOpen = leaveOpen;
-        inputAddress = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(input, 0);
+        inputAddress = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(Input, 0);
         lzma = new LzmaStreamHandle();
         try
         {
@@ -59,109 +48,10 @@ public sealed class XzDecoderStream : Stream
         }
     }
 
-    public override bool CanRead => !disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    protected override void ReleaseDecoder()
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        while (true)
-        {
-            if (NeedsInput)
-            {
-                AcceptInput(compressed.Read(input));
-            }
-
-            if (TryDecode(buffer, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    /// <summary>Reads the compressed input asynchronously; the decoding itself runs on the calling thread.</summary>
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (NeedsInput)
-            {
-                AcceptInput(await compressed.ReadAsync(input, cancellationToken).ConfigureAwait(false));
-            }
-
-            if (TryDecode(buffer.Span, out var produced))
-            {
-                return produced;
-            }
-        }
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (!disposed)
-        {
-            disposed = true;
-            lzma.Dispose();
-            XzThreadingBudget.Shared.Return(Interlocked.Exchange(ref threadingShare, 0));
-            if (!leaveOpen)
-            {
-                await compressed.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        Dispose(false);
-        GC.SuppressFinalize(this);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !disposed)
-        {
-            disposed = true;
-            lzma.Dispose();
-            XzThreadingBudget.Shared.Return(Interlocked.Exchange(ref threadingShare, 0));
-            if (!leaveOpen)
-            {
-                compressed.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
+        lzma.Dispose();
+        XzThreadingBudget.Shared.Return(Interlocked.Exchange(ref threadingShare, 0));
     }
 
     private static LzmaRet Init(LzmaStreamHandle lzma, int threads, long threadingMemory)
@@ -182,9 +72,9 @@ public sealed class XzDecoderStream : Stream
         return StreamDecoderMt(lzma, options);
     }
 
-    private unsafe bool NeedsInput => !inputEnded && lzma.Stream->AvailIn == 0;
+    protected override unsafe bool NeedsInput => !inputEnded && lzma.Stream->AvailIn == 0;
 
-    private unsafe void AcceptInput(int read)
+    protected override unsafe void AcceptInput(int read)
     {
         var stream = lzma.Stream;
         if (read == 0)
@@ -198,8 +88,8 @@ public sealed class XzDecoderStream : Stream
         stream->AvailIn = (nuint)read;
     }
 
-    /// <summary>One lzma_code call; true when it produced bytes or reached the end (then 0 bytes).</summary>
-    private unsafe bool TryDecode(Span<byte> output, out int produced)
+    /// <summary>One lzma_code call.</summary>
+    protected override unsafe bool TryDecode(Span<byte> output, out int produced)
     {
         produced = 0;
         if (failure is not null)

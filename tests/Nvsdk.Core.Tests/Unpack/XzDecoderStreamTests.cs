@@ -166,7 +166,7 @@ public sealed class XzDecoderStreamTests : IDisposable
     };
 
     /// <summary>Log-like lines from a small vocabulary: compresses about as well as headers and sources do.</summary>
-    private static byte[] Compressible(int bytes, int seed)
+    internal static byte[] Compressible(int bytes, int seed)
     {
         string[] words = ["cuda", "cudnn", "nvcc", "lib64", "include", "error", "warning", "kernel", "0x7f3a", "sm_90", "ptx"];
         var random = new Random(seed);

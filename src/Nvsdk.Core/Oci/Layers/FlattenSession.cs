@@ -53,7 +53,7 @@ internal sealed partial class FlattenSession
                 await RereadAsync(index, rereads, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ZstdException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ZstdException or CorruptArchiveException)
         {
             throw new NvsdkException(ErrorCode.InvalidInput, $"layer {layer.OciDigest}: the layer is corrupt or ends early ({e.Message})", e);
         }

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using Nvsdk.Core.Errors;
-using ZstdSharp;
+using Nvsdk.Core.Unpack;
 
 namespace Nvsdk.Core.Oci.Layers;
 
@@ -36,7 +36,7 @@ internal static class LayerCompressions
     public static Stream Decompress(Stream compressed, LayerCompression compression) => compression switch
     {
         LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
-        LayerCompression.Zstd => new DecompressionStream(compressed, bufferSize: 0, checkEndOfStream: true, leaveOpen: true),
+        LayerCompression.Zstd => ZstdDecoders.Open(compressed, leaveOpen: true),
         _ => compressed,
     };
 }
