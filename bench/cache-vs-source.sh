@@ -16,14 +16,7 @@ count=${1:-4}
 mib=${2:-256}
 # On a GPU host without Debian's packages (NVSDK_BENCH_NO_DEPS=1): python3 serves the mirror, out/tools/
 # may carry docker-registry (one static-ish Go binary), and the skopeo half is skipped if skopeo is missing.
-[ -n "${NVSDK_BENCH_NO_DEPS:-}" ] || scripts/deps.sh
-[ -x out/nvsdk ] || scripts/build.sh
-export PATH="$PWD/out/tools:$PATH"
-work=$(mktemp -d /var/tmp/nvsdk-bench.XXXXXX)
-source scripts/lib/nginx.sh
-source scripts/lib/registry.sh
-trap 'stop_nginx; stop_python_mirror; stop_registry; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-mkdir -p "$work/srv"
+source bench/lib/registry-bench.sh bench
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -13,14 +13,7 @@ export NVSDK_ACCEPT_LICENSES=1
 cd "$(dirname "$0")/.."
 mib=${1:-400}
 runs=${2:-3}
-[ -n "${NVSDK_BENCH_NO_DEPS:-}" ] || scripts/deps.sh
-[ -x out/nvsdk ] || scripts/build.sh
-export PATH="$PWD/out/tools:$PATH"
-work=$(mktemp -d /var/tmp/nvsdk-zstdbench.XXXXXX)
-source scripts/lib/nginx.sh
-source scripts/lib/registry.sh
-trap 'stop_nginx; stop_python_mirror; stop_registry; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-mkdir -p "$work/srv"
+source bench/lib/registry-bench.sh zstdbench
 
 echo "building one single-block tar.xz archive holding one ~$mib MiB file, and installing it from a loopback mirror..."
 python3 bench/lib/make_archives.py "$work/srv" 1 "$mib" --single-block --one-file
