@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nvsdk.Core.Platform;
 
 namespace Nvsdk.Testing;
 
@@ -57,11 +58,8 @@ public static class ProcessRunner
     }
 
     /// <summary>Finds a program on PATH (or in the sbin folders nginx lives in on Debian).</summary>
-    public static string? Which(string name)
-    {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Concat(["/usr/sbin", "/sbin", "/usr/local/sbin"]);
-        return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-    }
+    public static string? Which(string name) =>
+        ExecutableSearch.Find(name, $"{Environment.GetEnvironmentVariable("PATH")}:/usr/sbin:/sbin:/usr/local/sbin");
 
     public static string Require(string name, string debianPackage) =>
         Which(name) ?? throw new InvalidOperationException($"{name} is not installed: apt-get install {debianPackage} (scripts/test.sh installs it)");

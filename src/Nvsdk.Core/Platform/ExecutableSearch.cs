@@ -8,11 +8,15 @@ namespace Nvsdk.Core.Platform;
 public static class ExecutableSearch
 {
     /// <summary>The first regular, executable file named <paramref name="command"/> in <paramref name="path"/>'s folders, else the name unchanged.</summary>
-    public static string Resolve(string command, string? path)
+    public static string Resolve(string command, string? path) =>
+        command.Contains('/', StringComparison.Ordinal) ? command : Find(command, path) ?? command;
+
+    /// <summary>The first regular, executable file named <paramref name="command"/> in <paramref name="path"/>'s folders, or null.</summary>
+    public static string? Find(string command, string? path)
     {
-        if (command.Contains('/', StringComparison.Ordinal) || string.IsNullOrEmpty(path))
+        if (string.IsNullOrEmpty(path))
         {
-            return command;
+            return null;
         }
 
         foreach (var folder in path.Split(':'))
@@ -25,6 +29,6 @@ public static class ExecutableSearch
             }
         }
 
-        return command;
+        return null;
     }
 }
