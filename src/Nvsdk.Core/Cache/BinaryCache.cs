@@ -39,7 +39,7 @@ public sealed class BinaryCache(RegistryClient client)
     internal int PeakDecoders => Volatile.Read(ref peakDecoders);
 
     /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
-    internal Func<string, IReadOnlyList<IReadOnlyList<FileSystemInfo>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
+    internal Func<string, IReadOnlyList<IReadOnlyList<LayerMember>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
 
     /// <summary>Pushes one tree entry unless the cache already has it. Returns whether anything was uploaded.</summary>
     public async Task<bool> PushAsync(NvsdkStore store, StoreEntryRecord record, ImageReference cache, CacheSigningKey key, CancellationToken cancellationToken = default)
@@ -77,7 +77,9 @@ public sealed class BinaryCache(RegistryClient client)
                 Signatures = [key.Sign(CacheEntryConfig.SignedPayload(record.Name, record.Kind, record.Sha256))],
             };
             var configBytes = JsonSerializer.SerializeToUtf8Bytes(config, CacheJsonContext.Default.CacheEntryConfig);
-            var configDescriptor = new OciDescriptor { MediaType = CacheEntryConfig.MediaType, Digest = $"sha256:{Sha256Digest.Of(configBytes).Hex}", Size = configBytes.Length };
+            // An entry with file parts says so in its config's type: an nvsdk that cannot join parts refuses it by name.
+            var configType = TreeLayers.HasParts(plan) ? CacheEntryConfig.MediaTypeWithParts : CacheEntryConfig.MediaType;
+            var configDescriptor = new OciDescriptor { MediaType = configType, Digest = $"sha256:{Sha256Digest.Of(configBytes).Hex}", Size = configBytes.Length };
             var uploaded = false;
             for (var i = 0; i < layers.Count; i++)
             {
@@ -141,7 +143,7 @@ public sealed class BinaryCache(RegistryClient client)
         }
 
         var manifest = RegistryClient.ParseManifest(tagged, response);
-        if (manifest.Config.MediaType != CacheEntryConfig.MediaType || manifest.Layers.Count is 0 or > TreeLayers.MaxLayers || manifest.Layers.Any(l => l.MediaType != OciMediaTypes.OciLayerZstd))
+        if (manifest.Config.MediaType is not (CacheEntryConfig.MediaType or CacheEntryConfig.MediaTypeWithParts) || manifest.Layers.Count is 0 or > TreeLayers.MaxLayers || manifest.Layers.Any(l => l.MediaType != OciMediaTypes.OciLayerZstd))
         {
             throw new RegistryException($"{tagged}: not an nvsdk cache entry (config {manifest.Config.MediaType}, {manifest.Layers.Count} layers)");
         }
@@ -157,7 +159,8 @@ public sealed class BinaryCache(RegistryClient client)
             {
                 using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB, {ZstdDecoders.Name}");
                 report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
-                var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits())).ToList();
+                using var parts = new FilePartJoiner();
+                var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits()) { Parts = parts }).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
@@ -181,6 +184,11 @@ public sealed class BinaryCache(RegistryClient client)
                         decoders.Release();
                     }
                 }).ConfigureAwait(false);
+
+                if (parts.Incomplete() is [var (partial, written, size), ..])
+                {
+                    throw new UnsafeArchiveException(tagged.ToString(), partial, $"its parts cover {written} of its {size} bytes (a layer is missing)");
+                }
 
                 // Symlinks only now, after every layer's files: no file is ever written through one.
                 var tree = new TreeManifest();
@@ -317,7 +325,7 @@ public sealed class BinaryCache(RegistryClient client)
     }
 
     /// <summary>Writes the tree as tar+zstd to <paramref name="path"/>, hashing the compressed bytes on the way.</summary>
-    private static async Task<OciDescriptor> WriteLayerAsync(string tree, IReadOnlyList<FileSystemInfo> members, string path, CancellationToken cancellationToken)
+    private static async Task<OciDescriptor> WriteLayerAsync(string tree, IReadOnlyList<LayerMember> members, string path, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size;

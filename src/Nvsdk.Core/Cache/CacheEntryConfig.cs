@@ -10,6 +10,9 @@ namespace Nvsdk.Core.Cache;
 public sealed record CacheEntryConfig
 {
     public const string MediaType = "application/vnd.nvsdk.store-entry.config.v1+json";
+
+    /// <summary>The same config for an entry whose layers carry parts of files (<see cref="TreeLayers"/>): only a reader that joins them may pull it.</summary>
+    public const string MediaTypeWithParts = "application/vnd.nvsdk.store-entry.config.v2+json";
     public const string ArtifactType = "application/vnd.nvsdk.store-entry.v1";
 
     [JsonPropertyName("name")]

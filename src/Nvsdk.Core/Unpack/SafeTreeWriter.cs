@@ -84,6 +84,11 @@ internal sealed partial class SafeTreeWriter
         }
 
         EnsureParents(entry, path);
+        if (Parts?.Holds(path) == true)
+        {
+            throw Refuse(entry, "a whole file where another layer put parts of one");
+        }
+
         var executable = (mode & Exec) != 0;
         var exists = manifest.TryGet(path, out var existing);
         if (exists && existing.Kind != TreeItemKind.File)

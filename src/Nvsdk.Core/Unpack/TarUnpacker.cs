@@ -44,6 +44,9 @@ internal static class TarUnpacker
                     case TarEntryType.Directory:
                         writer.AddDirectory(entry.Name, path);
                         break;
+                    case TarEntryType.RegularFile when writer.Parts is not null && entry is PaxTarEntry pax && PartOf(pax, writer) is (var offset, var fileSize):
+                        await writer.FilePartAsync(entry.Name, path, entry.Mode, offset, fileSize, entry.Length, entry.DataStream ?? Stream.Null, cancellationToken).ConfigureAwait(false);
+                        break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         await writer.FileAsync(entry.Name, path, entry.Mode, entry.Length, entry.DataStream ?? Stream.Null, cancellationToken).ConfigureAwait(false);
                         break;
@@ -67,6 +70,12 @@ internal static class TarUnpacker
             }
         }
     }
+
+    /// <summary>The part of a large file a cache-layer member holds (<see cref="FilePartHeader"/>), or null for a whole file.</summary>
+    private static (long Offset, long FileSize)? PartOf(PaxTarEntry entry, SafeTreeWriter writer) =>
+        FilePartHeader.Read(entry.ExtendedAttributes, out var problem) is { } part
+            ? part
+            : problem is null ? null : throw writer.Refuse(entry.Name, problem);
 
     internal static string? MapOrRefuse(string name, bool isDirectory, SafeTreeWriter writer, LayoutRule layout)
     {

@@ -85,6 +85,46 @@ public sealed class CacheLayersTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task FilesLargerThanALayer_TravelAsPartsInAV2Entry_AndPullWhole()
+    {
+        using var client = new RegistryClient();
+        var (layers, pulled, store) = await RoundTripAsync("parts", new BinaryCache(client) { LayerPlan = root => TreeLayers.Plan(root, targetBytes: 16_000) });
+
+        var manifest = await ManifestAsync("parts");
+        Assert.Equal(CacheEntryConfig.MediaTypeWithParts, manifest.Config.MediaType);
+        Assert.True(layers > 24, $"{layers} layers"); // 12 files of 40-51 kB, each in three or four parts
+        await AssertSameTreeAsync(pulled, store);
+        Assert.True((new FileInfo(Path.Combine(pulled.EntryPath, "lib/libpart00.so")).UnixFileMode & UnixFileMode.UserExecute) != 0);
+    }
+
+    [SkippableFact]
+    public async Task AnEntryMissingTheLayerOfOnePart_IsRefusedAndLeavesNothing()
+    {
+        using var client = new RegistryClient();
+        await RoundTripAsync("cut", new BinaryCache(client) { LayerPlan = root => TreeLayers.Plan(root, targetBytes: 16_000) });
+        var cache = ImageReference.Parse($"{registry!.Host}/cut");
+        var tagged = cache with { Tag = entry!.Name };
+        var manifest = await ManifestAsync("cut");
+        var cut = manifest with { Layers = [.. manifest.Layers.Skip(1)] }; // the signature covers the tree, not the layer list
+        await client.PushManifestAsync(tagged, entry.Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cut, global::Nvsdk.Core.Oci.OciJsonContext.Default.OciManifest), global::Nvsdk.Core.Oci.OciMediaTypes.OciManifest);
+
+        var store = NvsdkStore.Open(temp.Combine("cut-store"));
+        var e = await Assert.ThrowsAsync<global::Nvsdk.Core.Errors.UnsafeArchiveException>(() => new BinaryCache(client).TryPullAsync(store, entry.Name, cache, [key.PublicKey]));
+
+        Assert.Contains("its parts cover", e.Message, StringComparison.Ordinal);
+        Assert.Null(store.TryGetRecord(entry.Name));
+        Assert.False(Directory.Exists(store.Layout.EntryPath(entry.Name)));
+        Assert.Empty(Directory.Exists(store.Layout.StagingDir) ? Directory.EnumerateFileSystemEntries(store.Layout.StagingDir) : []);
+    }
+
+    private async Task<global::Nvsdk.Core.Oci.OciManifest> ManifestAsync(string repository)
+    {
+        using var client = new RegistryClient();
+        var tagged = ImageReference.Parse($"{registry!.Host}/{repository}") with { Tag = entry!.Name };
+        return RegistryClient.ParseManifest(tagged, await client.GetManifestAsync(tagged, entry.Name));
+    }
+
+    [SkippableFact]
     public async Task ManyLayersOfSeveralEntries_DecodeWithinOneBound()
     {
         Skip.If(registry is null, DockerRegistryServer.MissingReason);
@@ -111,7 +151,7 @@ public sealed class CacheLayersTests : IAsyncLifetime
     public async Task SingleLayerEntry_AsPushedBeforeTheSplit_StillPulls()
     {
         using var client = new RegistryClient();
-        var (layers, pulled, store) = await RoundTripAsync("legacy", new BinaryCache(client) { LayerPlan = root => [TreeWalker.Walk(root).ToList()] });
+        var (layers, pulled, store) = await RoundTripAsync("legacy", new BinaryCache(client) { LayerPlan = root => [TreeWalker.Walk(root).Select(LayerMember.Whole).ToList()] });
 
         Assert.Equal(1, layers);
         await AssertSameTreeAsync(pulled, store);
@@ -132,9 +172,29 @@ public sealed class CacheLayersTests : IAsyncLifetime
         var plan = TreeLayers.Plan(root, targetBytes: 2000);
 
         Assert.Equal(3, plan.Count);
-        Assert.Equal(5, plan.Sum(l => l.Count(i => i is FileInfo && i.LinkTarget is null)));
-        Assert.All(plan.SkipLast(1), l => Assert.All(l, i => Assert.True(i is FileInfo && i.LinkTarget is null)));
-        Assert.Contains(plan[^1], i => i.Name == "empty");
-        Assert.Contains(plan[^1], i => i.Name == "link");
+        Assert.Equal(5, plan.Sum(l => l.Count(m => m.Info is FileInfo && m.Info.LinkTarget is null)));
+        Assert.All(plan.SkipLast(1), l => Assert.All(l, m => Assert.True(m.Info is FileInfo && m.Info.LinkTarget is null)));
+        Assert.Contains(plan[^1], m => m.Info.Name == "empty");
+        Assert.Contains(plan[^1], m => m.Info.Name == "link");
+        Assert.False(TreeLayers.HasParts(plan));
+    }
+
+    [Fact]
+    public void Plan_CutsAFileLargerThanALayerIntoBalancedPartsEachInItsOwnLayer()
+    {
+        var root = temp.Combine("plan-big");
+        Directory.CreateDirectory(Path.Combine(root, "lib"));
+        File.WriteAllBytes(Path.Combine(root, "lib", "huge"), new byte[7001]);
+        File.WriteAllBytes(Path.Combine(root, "lib", "small"), new byte[100]);
+
+        var plan = TreeLayers.Plan(root, targetBytes: 2000);
+
+        var parts = plan.Where(l => l.Any(m => m.IsPart)).ToList();
+        Assert.Equal(4, parts.Count); // 7001 bytes in layers of 2000: four parts of 1751 or fewer
+        Assert.All(parts, l => Assert.Single(l));
+        Assert.Equal(7001, parts.Sum(l => l[0].Length));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => i * 1751L), parts.Select(l => l[0].Offset));
+        Assert.Contains(plan[^1], m => m.Info.Name == "small" && !m.IsPart);
+        Assert.True(TreeLayers.HasParts(plan));
     }
 }
