@@ -39,6 +39,9 @@ public sealed class BinaryCache(RegistryClient client)
     internal int PeakDecoders => Volatile.Read(ref peakDecoders);
 
     /// <summary>How a tree is cut into layers; tests use small layers, or one (the format before layers were split).</summary>
+    /// <summary>Whether a push signs its layer digests too; tests turn it off to push an entry as older nvsdk did.</summary>
+    internal bool SignLayers { get; init; } = true;
+
     internal Func<string, IReadOnlyList<IReadOnlyList<LayerMember>>> LayerPlan { get; init; } = root => TreeLayers.Plan(root);
 
     /// <summary>Pushes one tree entry unless the cache already has it. Returns whether anything was uploaded.</summary>
@@ -75,6 +78,8 @@ public sealed class BinaryCache(RegistryClient client)
                 Sha256 = record.Sha256,
                 Size = record.Size,
                 Signatures = [key.Sign(CacheEntryConfig.SignedPayload(record.Name, record.Kind, record.Sha256))],
+                Layers = SignLayers ? [.. layers.Select(l => l.Digest)] : null,
+                LayerSignatures = SignLayers ? [key.Sign(CacheEntryConfig.SignedLayersPayload(record.Name, record.Kind, record.Sha256, layers.Select(l => l.Digest)))] : null,
             };
             var configBytes = JsonSerializer.SerializeToUtf8Bytes(config, CacheJsonContext.Default.CacheEntryConfig);
             // An entry with file parts says so in its config's type: an nvsdk that cannot join parts refuses it by name.
@@ -149,7 +154,7 @@ public sealed class BinaryCache(RegistryClient client)
         }
 
         var config = await ReadConfigAsync(tagged, manifest, cancellationToken).ConfigureAwait(false);
-        CheckSignature(tagged, entryName, config, trusted);
+        var layersSigned = CheckSignature(tagged, entryName, config, manifest, trusted);
         var what = $"{entryName} (cache)";
         var total = manifest.Layers.Sum(l => l.Size);
         var received = new long[manifest.Layers.Count];
@@ -157,10 +162,10 @@ public sealed class BinaryCache(RegistryClient client)
             entryName,
             async (staging, ct) =>
             {
-                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB, {ZstdDecoders.Name}");
+                using var timing = PhaseTimings.Measure($"cache pull {entryName}: {manifest.Layers.Count} layers, {total >> 20} MiB, {ZstdDecoders.Name}, {(layersSigned ? "signed layers" : "files hashed")}");
                 report?.Invoke(new FetchEvent.Started(what, client.RepositoryUri(tagged, $"blobs/{manifest.Layers[0].Digest}"), 0, total));
                 using var parts = new FilePartJoiner();
-                var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits()) { Parts = parts }).ToList();
+                var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits()) { Parts = parts, HashFiles = !layersSigned }).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
@@ -205,7 +210,8 @@ public sealed class BinaryCache(RegistryClient client)
                     }
                 }
 
-                if (tree.Digest().Hex != config.Sha256)
+                // Signed layers were checked byte for byte as they streamed in; otherwise the files were hashed.
+                if (!layersSigned && tree.Digest().Hex != config.Sha256)
                 {
                     throw new DigestMismatchException($"{tagged}: the unpacked tree", Sha256Digest.Parse(config.Sha256), tree.Digest(), tree.TotalBytes);
                 }
@@ -283,17 +289,44 @@ public sealed class BinaryCache(RegistryClient client)
         }
     }
 
-    /// <summary>The entry must be the one asked for and signed, over its content hash, by a trusted key.</summary>
-    private static void CheckSignature(ImageReference tagged, string entryName, CacheEntryConfig config, IReadOnlyList<TrustedKey> trusted)
+    /// <summary>
+    /// The entry must be the one asked for and signed, over its content hash, by a trusted key. Returns whether a
+    /// trusted key also signed its layer digests (and the manifest lists exactly those): the pull then need not
+    /// hash the files. Layers that differ from the signed ones are refused outright.
+    /// </summary>
+    private static bool CheckSignature(ImageReference tagged, string entryName, CacheEntryConfig config, OciManifest manifest, IReadOnlyList<TrustedKey> trusted)
     {
         if (config.Name != entryName || config.Kind != EntryKinds.Tree || !Sha256Digest.TryParse(config.Sha256, out _))
         {
             throw new CacheTrustException($"{tagged}: the entry describes '{config.Name}' ({config.Kind}), not {entryName}; refusing it");
         }
 
-        var payload = CacheEntryConfig.SignedPayload(config.Name, config.Kind, config.Sha256);
+        if (config.Layers is { } signedLayers && !signedLayers.SequenceEqual(manifest.Layers.Select(l => l.Digest), StringComparer.Ordinal))
+        {
+            throw new CacheTrustException($"{tagged}: the manifest's layers are not the ones its config lists and signs; refusing it");
+        }
+
+        if (config.Layers is { } layers && config.LayerSignatures is { } layerSignatures
+            && SignedBy(layerSignatures, CacheEntryConfig.SignedLayersPayload(config.Name, config.Kind, config.Sha256, layers), trusted, []))
+        {
+            return true;
+        }
+
         var signers = new List<string>();
-        foreach (var signature in config.Signatures)
+        if (SignedBy(config.Signatures, CacheEntryConfig.SignedPayload(config.Name, config.Kind, config.Sha256), trusted, signers))
+        {
+            return false;
+        }
+
+        throw new CacheTrustException(signers.Count == 0
+            ? $"{tagged}: the entry is not signed; refusing it"
+            : $"{tagged}: signed by {string.Join(", ", signers.Distinct())}, which is not a trusted key (or the signature does not match); refusing it. Trust a key with `nvsdk cache use {tagged.Registry}/{tagged.Repository} --trusted-key KEY.pub`");
+    }
+
+    /// <summary>Whether one of <paramref name="signatures"/> ("name:base64") over <paramref name="payload"/> is a trusted key's; collects the names seen.</summary>
+    private static bool SignedBy(IReadOnlyList<string> signatures, byte[] payload, IReadOnlyList<TrustedKey> trusted, List<string> signers)
+    {
+        foreach (var signature in signatures)
         {
             var colon = signature.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
@@ -315,13 +348,11 @@ public sealed class BinaryCache(RegistryClient client)
 
             if (trusted.Any(k => k.Name == name && k.Verifies(payload, bytes)))
             {
-                return;
+                return true;
             }
         }
 
-        throw new CacheTrustException(signers.Count == 0
-            ? $"{tagged}: the entry is not signed; refusing it"
-            : $"{tagged}: signed by {string.Join(", ", signers.Distinct())}, which is not a trusted key (or the signature does not match); refusing it. Trust a key with `nvsdk cache use {tagged.Registry}/{tagged.Repository} --trusted-key KEY.pub`");
+        return false;
     }
 
     /// <summary>Writes the tree as tar+zstd to <paramref name="path"/>, hashing the compressed bytes on the way.</summary>

@@ -11,8 +11,9 @@ internal sealed partial class SafeTreeWriter
     public FilePartJoiner? Parts { get; init; }
 
     /// <summary>
-    /// Writes one part of a large file at its offset. The part that completes the file hashes it whole, reading
-    /// it back from the page cache: SHA-256 cannot be split, and the parts were written side by side meanwhile.
+    /// Writes one part of a large file at its offset. The part that completes the file hashes it whole (when the
+    /// writer hashes), reading it back from the page cache: SHA-256 cannot be split, and the parts were written
+    /// side by side meanwhile.
     /// </summary>
     public async Task FilePartAsync(string entry, string path, UnixFileMode mode, long offset, long fileSize, long length, Stream data, CancellationToken cancellationToken)
     {
@@ -74,8 +75,8 @@ internal sealed partial class SafeTreeWriter
                 return;
             }
 
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            for (var at = 0L; at < fileSize;)
+            using var hash = HashFiles ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+            for (var at = 0L; hash is not null && at < fileSize;)
             {
                 var n = await RandomAccess.ReadAsync(file.Stream.SafeFileHandle, buffer, at, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
@@ -93,7 +94,7 @@ internal sealed partial class SafeTreeWriter
             }
 
             File.SetLastWriteTimeUtc(file.Stream.SafeFileHandle, Epoch);
-            manifest.Add(path, TreeItem.File(fileSize, Sha256Digest.FromHash(hash.GetHashAndReset()), executable));
+            manifest.Add(path, hash is null ? TreeItem.UnhashedFile(fileSize, executable) : TreeItem.File(fileSize, Sha256Digest.FromHash(hash.GetHashAndReset()), executable));
             await file.Stream.DisposeAsync().ConfigureAwait(false); // complete: no part writes to it any more
         }
         finally

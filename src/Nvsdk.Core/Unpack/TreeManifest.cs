@@ -25,6 +25,11 @@ public sealed class TreeManifest
 
     public Sha256Digest Digest()
     {
+        if (items.Values.Any(i => i is { Kind: TreeItemKind.File, Digest: null }))
+        {
+            throw new InvalidOperationException("the tree was unpacked without hashing its files; its digest is the signed one, not a computed one");
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData("nvsdk-tree-v1\n"u8);
         foreach (var (path, item) in items)
@@ -87,6 +92,9 @@ public readonly record struct TreeItem(TreeItemKind Kind, long Size, Sha256Diges
     public static TreeItem Directory => new(TreeItemKind.Directory, 0, null, false, null);
 
     public static TreeItem File(long size, Sha256Digest digest, bool executable) => new(TreeItemKind.File, size, digest, executable, null);
+
+    /// <summary>A file written without hashing (a cache layer whose digest is signed): the tree's digest cannot be computed from it.</summary>
+    public static TreeItem UnhashedFile(long size, bool executable) => new(TreeItemKind.File, size, null, executable, null);
 
     public static TreeItem Link(string target) => new(TreeItemKind.Symlink, 0, null, false, target);
 }

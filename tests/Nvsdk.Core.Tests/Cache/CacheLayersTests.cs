@@ -92,16 +92,28 @@ public sealed class CacheLayersTests : IAsyncLifetime
 
         var manifest = await ManifestAsync("parts");
         Assert.Equal(CacheEntryConfig.MediaTypeWithParts, manifest.Config.MediaType);
+        Assert.Equal(manifest.Layers.Select(l => l.Digest), (await ConfigAsync("parts")).Layers);
         Assert.True(layers > 24, $"{layers} layers"); // 12 files of 40-51 kB, each in three or four parts
         await AssertSameTreeAsync(pulled, store);
         Assert.True((new FileInfo(Path.Combine(pulled.EntryPath, "lib/libpart00.so")).UnixFileMode & UnixFileMode.UserExecute) != 0);
     }
 
     [SkippableFact]
-    public async Task AnEntryMissingTheLayerOfOnePart_IsRefusedAndLeavesNothing()
+    public async Task EntryWithoutLayerSignatures_AsOlderNvsdkPushed_PullsByHashingItsFiles()
     {
         using var client = new RegistryClient();
-        await RoundTripAsync("cut", new BinaryCache(client) { LayerPlan = root => TreeLayers.Plan(root, targetBytes: 16_000) });
+        var (_, pulled, store) = await RoundTripAsync("unsigned-layers", new BinaryCache(client) { SignLayers = false, LayerPlan = root => TreeLayers.Plan(root, targetBytes: 16_000) });
+
+        Assert.Null((await ConfigAsync("unsigned-layers")).LayerSignatures);
+        await AssertSameTreeAsync(pulled, store);
+    }
+
+    [SkippableFact]
+    public async Task AnEntryMissingTheLayerOfOnePart_IsRefusedAndLeavesNothing()
+    {
+        // Layer digests unsigned (an older entry): the cut manifest gets past the signature, and the join refuses it.
+        using var client = new RegistryClient();
+        await RoundTripAsync("cut", new BinaryCache(client) { SignLayers = false, LayerPlan = root => TreeLayers.Plan(root, targetBytes: 16_000) });
         var cache = ImageReference.Parse($"{registry!.Host}/cut");
         var tagged = cache with { Tag = entry!.Name };
         var manifest = await ManifestAsync("cut");
@@ -115,6 +127,14 @@ public sealed class CacheLayersTests : IAsyncLifetime
         Assert.Null(store.TryGetRecord(entry.Name));
         Assert.False(Directory.Exists(store.Layout.EntryPath(entry.Name)));
         Assert.Empty(Directory.Exists(store.Layout.StagingDir) ? Directory.EnumerateFileSystemEntries(store.Layout.StagingDir) : []);
+    }
+
+    private async Task<CacheEntryConfig> ConfigAsync(string repository)
+    {
+        using var client = new RegistryClient();
+        var tagged = ImageReference.Parse($"{registry!.Host}/{repository}") with { Tag = entry!.Name };
+        var bytes = await client.ReadSmallBlobAsync(tagged, (await ManifestAsync(repository)).Config, 1 << 20, "config", CancellationToken.None);
+        return System.Text.Json.JsonSerializer.Deserialize(bytes, CacheJsonContext.Default.CacheEntryConfig)!;
     }
 
     private async Task<global::Nvsdk.Core.Oci.OciManifest> ManifestAsync(string repository)

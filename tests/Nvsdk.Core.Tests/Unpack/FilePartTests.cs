@@ -65,6 +65,23 @@ public sealed class FilePartTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutHashing_PartsStillJoin_AndTheTreeDigestIsRefusedNotInvented()
+    {
+        var whole = Payload(50_000);
+        var root = temp.Combine("unhashed");
+        using var joiner = new FilePartJoiner();
+        var writers = new[] { 0, 1 }.Select(_ => new SafeTreeWriter(root, "cache", 1000, new UnpackLimits()) { Parts = joiner, HashFiles = false }).ToList();
+
+        await TarUnpacker.UnpackAsync(new MemoryStream(Tar(("big", whole[25_000..], 25_000, whole.Length))), writers[0], LayoutRule.Identity(), CancellationToken.None);
+        await TarUnpacker.UnpackAsync(new MemoryStream(Tar(("big", whole[..25_000], 0, whole.Length))), writers[1], LayoutRule.Identity(), CancellationToken.None);
+
+        Assert.Equal(whole, await File.ReadAllBytesAsync(Path.Combine(root, "big")));
+        var manifest = writers[1].Complete();
+        Assert.Equal(whole.Length, manifest.TotalBytes);
+        Assert.Throws<InvalidOperationException>(() => manifest.Digest());
+    }
+
+    [Fact]
     public async Task AMissingPart_LeavesTheFileIncomplete()
     {
         using var joiner = new FilePartJoiner();
