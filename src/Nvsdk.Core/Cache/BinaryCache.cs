@@ -167,6 +167,7 @@ public sealed class BinaryCache(RegistryClient client)
                 using var parts = new FilePartJoiner();
                 var writers = manifest.Layers.Select(l => new SafeTreeWriter(staging, tagged.ToString(), l.Size, new UnpackLimits()) { Parts = parts, HashFiles = !layersSigned }).ToList();
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = MachineCapacity.For(writers.Count, client.Options.Fetch.Parallelism), CancellationToken = ct };
+                MachineCapacity.ReserveThreads(client.Options.Fetch.Parallelism);
                 await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count), parallel, async (i, lct) =>
                 {
                     await decoders.WaitAsync(lct).ConfigureAwait(false);

@@ -17,6 +17,23 @@ public static class MachineCapacity
     /// <summary>Artifacts at once on this machine: its cores, bounded by available memory, at least one.</summary>
     public static int Workers { get; } = WorkersFor(Environment.ProcessorCount, AvailableMemory());
 
+    /// <summary>
+    /// Lets <paramref name="streams"/> decode streams run at once without waiting for threads. Each keeps two
+    /// pool threads busy (its decoder's read-ahead, its tar reader and writer) and queues its file writes to the
+    /// pool; the pool starts with one thread per core and adds more only slowly (about two a second) once work
+    /// queues up, so 16 streams on 16 cores took turns on 16 threads, the cores 60% idle (measured on the H200
+    /// host). Only ever raises the minimum.
+    /// </summary>
+    public static void ReserveThreads(int streams)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Math.Min(512, (3 * Math.Max(1, streams)) + Environment.ProcessorCount);
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
+    }
+
     /// <summary>Artifacts at once for <paramref name="items"/> pieces of work under a limit of <paramref name="limit"/>.</summary>
     public static int For(int items, int limit) => Math.Max(1, Math.Min(items, limit));
 

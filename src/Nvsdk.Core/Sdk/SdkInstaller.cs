@@ -51,6 +51,7 @@ public static class SdkInstaller
         var batch = store.BeginBatch();
         await using var discard = batch.ConfigureAwait(false);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Platform.MachineCapacity.For(trees.Length, options.Parallelism), CancellationToken = cancellationToken };
+        Platform.MachineCapacity.ReserveThreads(options.Parallelism);
         var staged = Platform.PhaseTimings.Measure("fetch, unpack and stage every entry");
         await Parallel.ForEachAsync(Enumerable.Range(0, trees.Length), parallel, async (i, ct) =>
         {

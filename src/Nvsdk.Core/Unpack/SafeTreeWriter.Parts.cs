@@ -61,7 +61,7 @@ internal sealed partial class SafeTreeWriter
 
                 totalBytes += n;
                 CheckBudget(entry);
-                await RandomAccess.WriteAsync(file.Stream.SafeFileHandle, buffer.AsMemory(0, n), offset + written, cancellationToken).ConfigureAwait(false);
+                RandomAccess.Write(file.Stream.SafeFileHandle, buffer.AsSpan(0, n), offset + written); // a pwrite to the page cache: not worth a pool hop
                 written += n;
             }
 

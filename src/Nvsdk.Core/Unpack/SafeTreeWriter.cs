@@ -154,10 +154,17 @@ internal sealed partial class SafeTreeWriter
                     size += n;
                     totalBytes += n;
                     CheckBudget(entry);
+                    if (hash is null)
+                    {
+                        // Nothing to overlap the write with: write on this thread rather than queue it to the pool.
+                        output.Write(buffer, 0, n);
+                        continue;
+                    }
+
                     // The write runs on the thread pool (the file is not opened for async I/O) while this thread
                     // hashes the same bytes: both only read the buffer, and the write is awaited before it is reused.
                     var write = output.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
-                    hash?.AppendData(buffer, 0, n);
+                    hash.AppendData(buffer, 0, n);
                     await write.ConfigureAwait(false);
                 }
 

@@ -22,4 +22,16 @@ public sealed class MachineCapacityTests
     [InlineData(0, 16, 1)]
     public void For_NeverMoreThanTheWork(int items, int limit, int expected) =>
         Assert.Equal(expected, MachineCapacity.For(items, limit));
+
+    [Fact]
+    public void ReserveThreads_RaisesThePoolsMinimumForEveryStream_AndNeverLowersIt()
+    {
+        MachineCapacity.ReserveThreads(8);
+        ThreadPool.GetMinThreads(out var raised, out _);
+        MachineCapacity.ReserveThreads(1);
+        ThreadPool.GetMinThreads(out var after, out _);
+
+        Assert.True(raised >= (3 * 8) + Environment.ProcessorCount, $"minimum {raised}");
+        Assert.Equal(raised, after);
+    }
 }
