@@ -39,6 +39,7 @@ internal static class InstallCommand
                 report => SdkInstaller.InstallAsync(lockFile, selection, store, options, report, ct, cache, new GenerationInputs(request.Licenses, () => HostTargets.Live()), result.GetValue(repair))).ConfigureAwait(false);
             Render(context, store, selection, installed);
             Core.Platform.PhaseTimings.Mark("install: done");
+            Core.Platform.PhaseTimings.MarkRuntime();
             return ExitCodes.Ok;
         });
         return command;

@@ -24,6 +24,15 @@ public static class PhaseTimings
         }
     }
 
+    /// <summary>Notes what the runtime spent: collections per generation, their total pause, bytes allocated, threads.</summary>
+    public static void MarkRuntime()
+    {
+        if (Enabled)
+        {
+            Write(string.Create(CultureInfo.InvariantCulture, $"runtime: gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2), paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, {ThreadPool.ThreadCount} pool threads"), null);
+        }
+    }
+
     private static void Write(string phase, TimeSpan? took)
     {
         var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
