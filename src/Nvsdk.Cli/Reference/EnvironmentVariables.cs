@@ -45,6 +45,7 @@ internal static class EnvironmentVariables
         ("SOURCE_DATE_EPOCH", "`nvsdk man` dates the page from it, so a packaged man page is reproducible."),
         ("NVSDK_TRACE_TIMINGS", "1 or true: `install` prints how long each of its phases took on stderr (for tuning; not part of its output)."),
         ("NVSDK_ZSTD_DECODER", "managed: decode zstd layers with the built-in decoder (ZstdSharp) instead of the system's libzstd.so.1 (for comparison; libzstd is used when it loads)."),
+        ("NVSDK_EARLY_WRITEBACK", "0 or false: do not start each large file's disk writes as soon as it is unpacked; the final syncfs then writes everything (for tuning; the install is as durable either way)."),
         ("DOTNET_SYSTEM_IO_DISABLEFILELOCKING", "Must not be set: nvsdk refuses to run its store without file locks."),
     ];
 }
