@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-smoke}
 out=out/fuzz
-targets=(tar tar-raw zip makeself xz lock redistrib host-toml oci-manifest oci-index exporter-http)
+targets=(tar tar-raw cache-layer zip makeself xz lock redistrib host-toml oci-manifest oci-index exporter-http)
 
 if ! command -v afl-fuzz >/dev/null 2>&1; then
   echo "afl-fuzz is missing: apt-get install afl++ (scripts/deps.sh)" >&2
@@ -39,6 +39,16 @@ seeds() {
   tar -C "$tree" -cf "$c/tar-raw/pkg.tar" pkg-1.0
   tar -C "$tree" --format=gnu -cf "$c/tar-raw/pkg-gnu.tar" pkg-1.0
   tar -C "$tree" -cJf "$c/xz/pkg.tar.xz" pkg-1.0
+  cp "$c/tar-raw/pkg.tar" "$c/cache-layer/"
+  python3 - "$c/cache-layer/parts.tar" <<'PY'
+import io, sys, tarfile
+data = b"0123456789abcdef"
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for offset in (0, 8):
+        info = tarfile.TarInfo("pkg-1.0/lib/libbig.so"); info.size = 8; info.mode = 0o755
+        info.pax_headers = {"NVSDK.part.offset": str(offset), "NVSDK.part.size": str(len(data))}
+        t.addfile(info, io.BytesIO(data[offset:offset + 8]))
+PY
   (cd "$tree" && zip -q -y -r "$OLDPWD/$c/zip/pkg.zip" pkg-1.0)
   makeself --quiet --nox11 --gzip "$tree/pkg-1.0" "$c/makeself/pkg.run" fuzz true >/dev/null 2>&1 || true
   rm -rf "$tree"

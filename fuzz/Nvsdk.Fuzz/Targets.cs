@@ -27,6 +27,7 @@ internal static class Targets
     {
         ["tar"] = (bytes, staging) => Unpack(bytes, staging, "in.tar.gz", ArtifactFormat.TarGz, gzip: true),
         ["tar-raw"] = TarRaw,
+        ["cache-layer"] = CacheLayer,
         ["zip"] = (bytes, staging) => Unpack(bytes, staging, "in.whl", ArtifactFormat.Zip, gzip: false),
         ["makeself"] = (bytes, staging) => Unpack(bytes, staging, "in.run", ArtifactFormat.Makeself, gzip: false),
         ["xz"] = (bytes, staging) => Unpack(bytes, staging, "in.tar.xz", ArtifactFormat.TarXz, gzip: false),
@@ -50,6 +51,28 @@ internal static class Targets
         finally
         {
             File.Delete(archive);
+        }
+    }
+
+    /// <summary>
+    /// A cache layer's tar as a pull unpacks it: file parts (PAX NVSDK.part.*) joined across two writers that share
+    /// one joiner (the input's members go to the first, then the same bytes again to the second, so parts meet
+    /// parts of another layer), files not hashed (signed layers), then the incompleteness check and the symlinks.
+    /// </summary>
+    private static void CacheLayer(byte[] bytes, string staging)
+    {
+        var tree = Path.Combine(staging, "tree");
+        using var joiner = new FilePartJoiner();
+        var writers = new[] { 0, 1 }.Select(_ => new SafeTreeWriter(tree, "cache-layer", bytes.Length, Limits) { Parts = joiner, HashFiles = false }).ToList();
+        foreach (var writer in writers)
+        {
+            TarUnpacker.UnpackAsync(new MemoryStream(bytes), writer, LayoutRule.Identity(), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        _ = joiner.Incomplete();
+        foreach (var writer in writers)
+        {
+            writer.Complete();
         }
     }
 
