@@ -259,7 +259,16 @@ internal sealed partial class SafeTreeWriter
                 throw new UnsafeArchiveException(archive, entry, $"symlink to '{ArchivePath.Display(target)}' points outside the archive");
             }
 
-            File.CreateSymbolicLink(Full(path), target);
+            try
+            {
+                File.CreateSymbolicLink(Full(path), target);
+            }
+            catch (IOException e) when (Path.Exists(Full(path)) || new FileInfo(Full(path)).LinkTarget is not null)
+            {
+                // Another writer of the same tree (another layer of a cache entry) put something at this name.
+                throw new UnsafeArchiveException(archive, entry, "its name is already taken by another layer", e);
+            }
+
             manifest.Add(path, TreeItem.Link(target));
         }
 

@@ -39,6 +39,30 @@ public sealed class FuzzRegressionTests : IDisposable
         Assert.Equal(["tree"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task CacheLayer_FuzzerFoundFileAndLinkOfTwoLayersUnderOneName_RefusedAsUnsafe()
+    {
+        // As the fuzz target (and a pull) runs it: the same layer through two writers of one tree, sharing one joiner.
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "cache-layer-1.tar"));
+        using var joiner = new FilePartJoiner();
+        var writers = new[] { 0, 1 }.Select(_ => new SafeTreeWriter(temp.Combine("tree"), "layer", bytes.Length, new UnpackLimits()) { Parts = joiner, HashFiles = false }).ToList();
+
+        var e = await Record.ExceptionAsync(async () =>
+        {
+            foreach (var writer in writers)
+            {
+                await TarUnpacker.UnpackAsync(new MemoryStream(bytes), writer, LayoutRule.Identity(), CancellationToken.None);
+            }
+
+            foreach (var writer in writers)
+            {
+                writer.Complete();
+            }
+        });
+
+        Assert.IsType<UnsafeArchiveException>(e);
+    }
+
     [Theory]
     [InlineData("redistrib-1.json")] // bytes that are not UTF-8 inside a string
     [InlineData("redistrib-2.json")] // a \u escape that is a lone surrogate
