@@ -75,6 +75,7 @@ internal static partial class Posix
         }
 
         var added = false;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             file.DangerousAddRef(ref added);
@@ -86,8 +87,18 @@ internal static partial class Posix
             {
                 file.DangerousRelease();
             }
+
+            Interlocked.Add(ref writebackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            Interlocked.Increment(ref writebackCalls);
         }
     }
+
+    private static long writebackTicks;
+    private static long writebackCalls;
+
+    /// <summary>How many writebacks were started and how long the callers waited in them, summed over threads (for the trace).</summary>
+    public static (long Calls, TimeSpan Waited) WritebackTotals =>
+        (Interlocked.Read(ref writebackCalls), System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref writebackTicks)));
 
     [LibraryImport("libc", EntryPoint = "sync_file_range")]
     private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
