@@ -266,9 +266,11 @@ public sealed class BinaryCache(RegistryClient client)
         {
             var response = await client.GetManifestAsync(tagged, record.Name, cancellationToken).ConfigureAwait(false);
             var manifest = RegistryClient.ParseManifest(tagged, response);
+            // An entry pushed before layer digests were signed is pushed again, so pulls stop hashing every file.
             return manifest.Annotations?.GetValueOrDefault("io.nvsdk.entry.sha256") == record.Sha256
                 && manifest.Layers.Count > 0
-                && await client.BlobExistsAsync(tagged, manifest.Layers[^1].Digest, cancellationToken).ConfigureAwait(false);
+                && await client.BlobExistsAsync(tagged, manifest.Layers[^1].Digest, cancellationToken).ConfigureAwait(false)
+                && (!SignLayers || (await ReadConfigAsync(tagged, manifest, cancellationToken).ConfigureAwait(false)).LayerSignatures is { Count: > 0 });
         }
         catch (RegistryException e) when (e.Status == 404)
         {

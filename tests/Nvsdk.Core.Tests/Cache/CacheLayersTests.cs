@@ -109,6 +109,20 @@ public sealed class CacheLayersTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task PushingAgain_UpgradesAnEntryWithoutLayerSignatures_AndThenHoldsIt()
+    {
+        Skip.If(registry is null, DockerRegistryServer.MissingReason);
+        var cache = ImageReference.Parse($"{registry!.Host}/upgrade");
+        using var client = new RegistryClient();
+        Assert.True(await new BinaryCache(client) { SignLayers = false }.PushAsync(source!, entry!, cache, key));
+        Assert.False(await new BinaryCache(client) { SignLayers = false }.PushAsync(source!, entry!, cache, key));
+
+        Assert.True(await new BinaryCache(client).PushAsync(source!, entry!, cache, key));
+        Assert.False(await new BinaryCache(client).PushAsync(source!, entry!, cache, key));
+        Assert.NotNull((await ConfigAsync("upgrade")).LayerSignatures);
+    }
+
+    [SkippableFact]
     public async Task AnEntryMissingTheLayerOfOnePart_IsRefusedAndLeavesNothing()
     {
         // Layer digests unsigned (an older entry): the cut manifest gets past the signature, and the join refuses it.
