@@ -20,6 +20,9 @@ public sealed class CacheSource(RegistryClient client, IReadOnlyList<ImageRefere
 
     public IReadOnlyList<ImageReference> Caches => caches;
 
+    /// <summary>The registry client the caches are asked through; an install uses it for its images too (one connection pool).</summary>
+    public RegistryClient Client => client;
+
     public static CacheSource? FromSettings(CacheSettings settings, RegistryClient client) =>
         settings.Active
             ? new CacheSource(client, settings.Caches.Select(ImageReference.Parse).ToList(), settings.ParsedKeys())

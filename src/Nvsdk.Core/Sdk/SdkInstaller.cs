@@ -45,7 +45,9 @@ public static class SdkInstaller
         var downloaded = 0;
         var fromCache = 0;
         using var downloader = new ArtifactDownloader(options);
-        using var registry = new Oci.Registry.RegistryClient(new Oci.Registry.RegistryClientOptions { Fetch = options });
+        // The cache's client when there is one (its connections serve the images too), else one of our own.
+        using var ownRegistry = cache is null ? new Oci.Registry.RegistryClient(new Oci.Registry.RegistryClientOptions { Fetch = options }) : null;
+        var registry = cache?.Client ?? ownRegistry!;
 
         // Every tree is staged first and flushed once; a cancelled install throws the staging away.
         var batch = store.BeginBatch();
