@@ -392,47 +392,14 @@ public static class HostileArchives
     }
 
     /// <summary>A seekable stream of <c>length</c> zero bytes that allocates nothing.</summary>
-    private sealed class ZeroStream(long length) : Stream
+    private sealed class ZeroStream(long length) : Nvsdk.Core.Platform.SeekableReadOnlyStream(length)
     {
-        private long position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => position;
-            set => position = Math.Clamp(value, 0, length);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
-            var n = (int)Math.Min(buffer.Length, length - position);
+            var n = Want(buffer.Length);
             buffer[..n].Clear();
-            position += n;
+            Position += n;
             return n;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => position + offset,
-            _ => length + offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

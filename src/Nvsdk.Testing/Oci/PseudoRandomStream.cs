@@ -7,30 +7,14 @@ namespace Nvsdk.Testing.Oci;
 /// SplitMix64 of its index masked by the seed's own hash, so any position is computed directly (seeking is
 /// free, large fixture files cost no memory) and two seeds do not give shifted copies of one sequence.
 /// </summary>
-public sealed class PseudoRandomStream(long length, ulong seed) : Stream
+public sealed class PseudoRandomStream(long length, ulong seed) : Nvsdk.Core.Platform.SeekableReadOnlyStream(length)
 {
     private readonly ulong mask = SplitMix64(seed);
-    private long position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
-
-    public override long Length => length;
-
-    public override long Position
-    {
-        get => position;
-        set => position = value is >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        var n = (int)Math.Min(buffer.Length, Math.Max(0, length - position));
+        var n = Want(buffer.Length);
+        var position = Position;
         var i = 0;
 
         // A partial first word, whole words straight into the buffer, a partial last word.
@@ -53,24 +37,9 @@ public sealed class PseudoRandomStream(long length, ulong seed) : Stream
             i += take;
         }
 
-        position += n;
+        Position = position + n;
         return n;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-    {
-        SeekOrigin.Begin => offset,
-        SeekOrigin.Current => position + offset,
-        _ => length + offset,
-    };
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private static ulong SplitMix64(ulong x)
     {
