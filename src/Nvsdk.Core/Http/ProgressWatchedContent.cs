@@ -35,41 +35,17 @@ internal sealed class ProgressWatchedContent : HttpContent
     }
 
     /// <summary>A write-through view of the socket stream that reports each write.</summary>
-    private sealed class Watched(Stream target, Action progressed) : Stream
+    private sealed class Watched(Stream target, Action progressed) : Platform.WriteThroughStream(target)
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => target.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => target.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
         public override void Write(byte[] buffer, int offset, int count)
         {
-            target.Write(buffer, offset, count);
+            Inner.Write(buffer, offset, count);
             progressed();
         }
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await target.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
             progressed();
         }
 

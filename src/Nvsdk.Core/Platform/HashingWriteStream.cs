@@ -3,15 +3,9 @@ using System.Security.Cryptography;
 namespace Nvsdk.Core.Platform;
 
 /// <summary>A write-through stream that hashes and counts what passes, so a layer's digest costs no second read.</summary>
-internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : WriteThroughStream(inner)
 {
     public long Written { get; private set; }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
 
     public override long Length => Written;
 
@@ -27,26 +21,16 @@ internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : S
     {
         hash.AppendData(buffer);
         Written += buffer.Length;
-        inner.Write(buffer);
+        Inner.Write(buffer);
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         hash.AppendData(buffer.Span);
         Written += buffer.Length;
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -37,31 +37,9 @@ public static class LayerCodec
 }
 
 /// <summary>The "no compression" compressor: writes through, and disposing it leaves the output open like the others.</summary>
-internal sealed class NonClosingStream(Stream inner) : Stream
+internal sealed class NonClosingStream(Stream inner) : Nvsdk.Core.Platform.WriteThroughStream(inner)
 {
-    public override bool CanRead => false;
+    public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-    public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(ReadOnlySpan<byte> buffer) => Inner.Write(buffer);
 }
