@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Nvsdk.Core.Platform;
 using Nvsdk.Core.Primitives;
 
@@ -39,8 +38,7 @@ public sealed class DirectoryMirror : IMirrorDestination
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-            return Sha256Digest.FromHash(hash) == item.Digest;
+            return await Sha256Digest.OfAsync(stream, cancellationToken).ConfigureAwait(false) == item.Digest;
         }
     }
 

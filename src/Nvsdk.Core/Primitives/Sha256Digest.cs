@@ -52,5 +52,9 @@ public readonly record struct Sha256Digest
 
     public static Sha256Digest Of(ReadOnlySpan<byte> data) => FromHash(SHA256.HashData(data));
 
+    /// <summary>The digest of what is left of <paramref name="data"/>, read to its end.</summary>
+    public static async Task<Sha256Digest> OfAsync(Stream data, CancellationToken cancellationToken = default) =>
+        FromHash(await SHA256.HashDataAsync(data, cancellationToken).ConfigureAwait(false));
+
     public override string ToString() => Hex ?? string.Empty;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Nvsdk.Core.Primitives;
 
 namespace Nvsdk.Core.Store;
@@ -67,7 +66,7 @@ public sealed partial class NvsdkStore
         var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
-            actual = Sha256Digest.FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            actual = await Sha256Digest.OfAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
         if (actual.Hex != record.Sha256)
@@ -97,7 +96,7 @@ public sealed partial class NvsdkStore
             var stream = new FileStream(blob, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (stream.ConfigureAwait(false))
             {
-                var actual = Sha256Digest.FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+                var actual = await Sha256Digest.OfAsync(stream, cancellationToken).ConfigureAwait(false);
                 if (actual.Hex != Path.GetFileName(blob))
                 {
                     return new EntryVerdict(record.Name, EntryState.Corrupt, $"the blob sha256:{Path.GetFileName(blob)} hashes to {actual}");

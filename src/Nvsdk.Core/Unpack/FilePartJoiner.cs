@@ -29,7 +29,8 @@ internal sealed class FilePartJoiner : IDisposable
 
         public long Written { get; set; }
 
-        public bool Complete { get; set; }
+        /// <summary>Parts never overlap and stay inside the file, so the bytes written are its coverage.</summary>
+        public bool Complete => Written == Size;
     }
 
     /// <summary>Whether a part of <paramref name="path"/> was seen (a whole file there is then refused).</summary>
@@ -74,7 +75,7 @@ internal sealed class FilePartJoiner : IDisposable
                 throw writer.Refuse(entry, $"its parts disagree about the file ({file.Size} or {size} bytes, executable or not)");
             }
 
-            if (file.Complete || file.Claimed.Any(c => offset < c.Offset + c.Length && c.Offset < offset + length))
+            if ((file.Claimed.Count > 0 && file.Complete) || file.Claimed.Any(c => offset < c.Offset + c.Length && c.Offset < offset + length))
             {
                 throw writer.Refuse(entry, $"the part at {offset} overlaps another part of the same file");
             }
@@ -90,7 +91,6 @@ internal sealed class FilePartJoiner : IDisposable
         lock (gate)
         {
             file.Written += length;
-            file.Complete = file.Written == file.Size; // parts never overlap and stay inside the file: the sum is the coverage
             return file.Complete;
         }
     }

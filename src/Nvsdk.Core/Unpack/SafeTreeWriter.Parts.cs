@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Nvsdk.Core.Platform;
 using Nvsdk.Core.Primitives;
 
@@ -75,26 +74,20 @@ internal sealed partial class SafeTreeWriter
                 return;
             }
 
-            using var hash = HashFiles ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-            for (var at = 0L; hash is not null && at < fileSize;)
+            if (file.Stream.Length != fileSize)
             {
-                var n = await RandomAccess.ReadAsync(file.Stream.SafeFileHandle, buffer, at, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    throw Refuse(entry, $"the joined file ends at {at} of {fileSize} bytes");
-                }
-
-                hash.AppendData(buffer, 0, n);
-                at += n;
+                throw Refuse(entry, $"the joined file holds {file.Stream.Length} of {fileSize} bytes");
             }
 
+            // Parts write through RandomAccess, so the stream itself is still at offset 0.
+            var digest = HashFiles ? await Sha256Digest.OfAsync(file.Stream, cancellationToken).ConfigureAwait(false) : (Sha256Digest?)null;
             if (fileSize >= WritebackThreshold)
             {
                 Posix.StartWriteback(file.Stream.SafeFileHandle);
             }
 
             File.SetLastWriteTimeUtc(file.Stream.SafeFileHandle, Epoch);
-            manifest.Add(path, hash is null ? TreeItem.UnhashedFile(fileSize, executable) : TreeItem.File(fileSize, Sha256Digest.FromHash(hash.GetHashAndReset()), executable));
+            manifest.Add(path, digest is { } d ? TreeItem.File(fileSize, d, executable) : TreeItem.UnhashedFile(fileSize, executable));
             await file.Stream.DisposeAsync().ConfigureAwait(false); // complete: no part writes to it any more
         }
         finally

@@ -103,12 +103,12 @@ internal sealed partial class SafeTreeWriter
             throw Refuse(entry, "a file where the archive already put a folder or link");
         }
 
-        // A second copy of a path (the CUDA runfile's packages overlap) goes to a side file and must match.
         if (exists && !HashFiles)
         {
-            throw Refuse(entry, "the layer holds this file twice");
+            throw Refuse(entry, "the layer holds this file twice"); // nothing to compare the copies by
         }
 
+        // A second copy of a path (the CUDA runfile's packages overlap) goes to a side file and must match.
         var target = exists ? Path.Combine(root, $".nvsdk-dup-{Guid.NewGuid():N}") : Full(path);
         var (size, digest) = await WriteAsync(entry, target, executable, data, cancellationToken).ConfigureAwait(false);
         if (exists)

@@ -69,7 +69,7 @@ public sealed class TreeManifest
                 var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await using (stream.ConfigureAwait(false))
                 {
-                    digest = Sha256Digest.FromHash(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+                    digest = await Sha256Digest.OfAsync(stream, cancellationToken).ConfigureAwait(false);
                 }
 
                 manifest.Add(rel, TreeItem.File(file.Length, digest, (file.UnixFileMode & UnixFileMode.UserExecute) != 0));
