@@ -74,6 +74,14 @@ public sealed class FuzzRegressionTests : IDisposable
     }
 
     [Fact]
+    public async Task HostConfigParser_FuzzerFoundFileEndingInsideAnEscape_OneLineNamingTheFileAndLine()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "host-toml-1.toml"));
+        var e = Assert.Throws<UsageException>(() => Core.Host.Config.HostConfigParser.Parse("host.toml", text));
+        Assert.StartsWith("host.toml:2: not valid TOML: the file ends inside a string", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LockFileParser_FuzzerFoundInvalidUtf8_ADiagnosticNotACrash()
     {
         var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "fuzz", "lock-1.json"));

@@ -48,7 +48,7 @@ public static class HostConfigParser
     public static HostConfig Parse(string path, string text)
     {
         // Syntax first (with the parser's own words), then our checks on keys and types, then TOML's semantic rules.
-        var document = SyntaxParser.Parse(text, path, validate: false);
+        var document = ParseSyntax(path, text, validate: false);
         ThrowOnErrors(path, document);
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var kv in document.KeyValues)
@@ -70,7 +70,7 @@ public static class HostConfigParser
             }
         }
 
-        ThrowOnErrors(path, SyntaxParser.Parse(text, path, validate: true));
+        ThrowOnErrors(path, ParseSyntax(path, text, validate: true));
         var defaults = new HostConfig();
         T Get<T>(string key, T fallback) => values.TryGetValue(key, out var v) ? (T)v : fallback;
         return new HostConfig
@@ -177,6 +177,23 @@ public static class HostConfigParser
             StringValueSyntax quoted => quoted.Value ?? string.Empty,
             _ => string.Empty,
         };
+    }
+
+    /// <summary>
+    /// Tomlyn's parser, with the one failure it throws instead of reporting: a file that ends inside a string's
+    /// escape (`a = "x\`) makes its lexer format an invalid character and throw ArgumentOutOfRangeException.
+    /// </summary>
+    private static DocumentSyntax ParseSyntax(string path, string text, bool validate)
+    {
+        try
+        {
+            return SyntaxParser.Parse(text, path, validate);
+        }
+        catch (ArgumentException)
+        {
+            var lastLine = text.Count(c => c == '\n') + 1;
+            throw Error(path, lastLine, "not valid TOML: the file ends inside a string or its escape sequence (close the \"quoted string\")");
+        }
     }
 
     private static void ThrowOnErrors(string path, DocumentSyntax document)
