@@ -45,6 +45,7 @@ internal static partial class Posix
 
         try
         {
+            EarlyWriteback.Drop(); // this writes whatever the early writeback had not reached yet
             _ = SyncFs(fd);
         }
         finally
@@ -55,53 +56,6 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);
-
-    private const uint SyncFileRangeWrite = 2;
-
-    private static readonly bool EarlyWriteback = Environment.GetEnvironmentVariable("NVSDK_EARLY_WRITEBACK") is not ("0" or "false");
-
-    /// <summary>
-    /// Starts writing a finished file's dirty pages to disk without waiting (sync_file_range WRITE), so the
-    /// disk works while the next file is decoded and the final syncfs has little left to do. Best effort:
-    /// durability still comes from that syncfs. The submission can wait for the disk's queue, so on a disk slower
-    /// than the decoders it paces the unpacking instead of the syncfs; NVSDK_EARLY_WRITEBACK=0 leaves all of it to
-    /// the syncfs, for whoever measures which of the two a host prefers.
-    /// </summary>
-    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file)
-    {
-        if (!EarlyWriteback)
-        {
-            return;
-        }
-
-        var added = false;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            file.DangerousAddRef(ref added);
-            _ = SyncFileRange((int)file.DangerousGetHandle(), 0, 0, SyncFileRangeWrite);
-        }
-        finally
-        {
-            if (added)
-            {
-                file.DangerousRelease();
-            }
-
-            Interlocked.Add(ref writebackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
-            Interlocked.Increment(ref writebackCalls);
-        }
-    }
-
-    private static long writebackTicks;
-    private static long writebackCalls;
-
-    /// <summary>How many writebacks were started and how long the callers waited in them, summed over threads (for the trace).</summary>
-    public static (long Calls, TimeSpan Waited) WritebackTotals =>
-        (Interlocked.Read(ref writebackCalls), System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref writebackTicks)));
-
-    [LibraryImport("libc", EntryPoint = "sync_file_range")]
-    private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
 
     /// <summary>The effective user id: 0 decides the default store root (/var/lib/nvsdk).</summary>
     public static uint EffectiveUserId() => GetEuid();

@@ -62,7 +62,8 @@ public static class ArchiveUnpacker
 
     /// <summary>
     /// Unpacks a compressed tar from a forward-only stream (a download as it arrives). The caller checks the
-    /// stream's digest; until then what was written is staging only.
+    /// stream's digest; until then what was written is staging only. The stream is read ahead on another task,
+    /// which has stopped by the time this returns or throws: the caller may then read the rest.
     /// </summary>
     public static async Task<TreeManifest> UnpackStreamAsync(
         Stream compressed,
@@ -81,7 +82,13 @@ public static class ArchiveUnpacker
         var writer = new SafeTreeWriter(destination, name, compressedSize, limits ?? new UnpackLimits());
         try
         {
-            await UnpackTarAsync(compressed, name, format, writer, LayoutRule.For(format), cancellationToken).ConfigureAwait(false);
+            // Reading the download (and hashing it, which the follower does) on a core of its own: NVIDIA's
+            // single-block xz decodes on one core, and that core is the install's tail, so it only decodes.
+            var arriving = new ReadAheadStream(compressed);
+            await using (arriving.ConfigureAwait(false))
+            {
+                await UnpackTarAsync(arriving, name, format, writer, LayoutRule.For(format), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (Failure(e, name, writer) is { } failure)
         {

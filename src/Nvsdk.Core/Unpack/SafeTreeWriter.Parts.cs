@@ -83,7 +83,7 @@ internal sealed partial class SafeTreeWriter
             var digest = HashFiles ? await Sha256Digest.OfAsync(file.Stream, cancellationToken).ConfigureAwait(false) : (Sha256Digest?)null;
             if (fileSize >= WritebackThreshold)
             {
-                Posix.StartWriteback(file.Stream.SafeFileHandle);
+                EarlyWriteback.Start(file.Stream.SafeFileHandle);
             }
 
             File.SetLastWriteTimeUtc(file.Stream.SafeFileHandle, Epoch);

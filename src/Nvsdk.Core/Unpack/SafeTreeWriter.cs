@@ -170,7 +170,7 @@ internal sealed partial class SafeTreeWriter
 
                 if (size >= WritebackThreshold)
                 {
-                    Posix.StartWriteback(output.SafeFileHandle);
+                    EarlyWriteback.Start(output.SafeFileHandle);
                 }
             }
         }

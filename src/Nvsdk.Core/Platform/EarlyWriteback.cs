@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nvsdk.Core.Platform;
+
+/// <summary>
+/// Starts the disk on finished files while the rest of the install is still decoding, so the final syncfs has
+/// little left to write. sync_file_range(WRITE) only queues the writeback, but the queueing itself waits whenever
+/// the disk's request queue is full: called by the unpackers it paced them at disk speed (on the H200 host 16
+/// threads spent 8 s in it and the pull took twice as long). So the unpacker only hands over a duplicate of the
+/// file's descriptor, and one thread of its own feeds the disk, file after file, while the unpackers go on.
+/// Best effort throughout: durability comes from the syncfs, which also drops whatever is still queued.
+/// NVSDK_EARLY_WRITEBACK=0 leaves every write to the syncfs.
+/// </summary>
+internal static partial class EarlyWriteback
+{
+    private const uint SyncFileRangeWrite = 2;
+    private const int FDupFdCloexec = 1030;
+
+    // Queued descriptors stay open; past this many the file is simply left to the syncfs.
+    private const int MaxQueued = 512;
+
+    private static readonly bool Enabled = Environment.GetEnvironmentVariable("NVSDK_EARLY_WRITEBACK") is not ("0" or "false");
+    private static readonly BlockingCollection<int> Queue = new(new ConcurrentQueue<int>());
+    private static readonly Lazy<Thread> Feeder = new(StartFeeder);
+
+    private static long started;
+    private static long dropped;
+    private static long busyTicks;
+
+    /// <summary>Queues a finished file's writeback; returns at once. The caller may close its handle.</summary>
+    public static void Start(SafeFileHandle file)
+    {
+        if (!Enabled || Queue.Count >= MaxQueued)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            var copy = Fcntl((int)file.DangerousGetHandle(), FDupFdCloexec, 0);
+            if (copy < 0)
+            {
+                return; // out of descriptors: the syncfs writes it
+            }
+
+            _ = Feeder.Value;
+            Queue.Add(copy);
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Forgets what is still queued: called right before a syncfs, which writes it anyway.</summary>
+    public static void Drop()
+    {
+        while (Queue.TryTake(out var fd))
+        {
+            _ = Close(fd);
+            Interlocked.Increment(ref dropped);
+        }
+    }
+
+    /// <summary>Files whose writeback was started, files dropped at a syncfs, and the feeder's time in sync_file_range (for the trace).</summary>
+    public static (long Started, long Dropped, TimeSpan Busy) Totals =>
+        (Interlocked.Read(ref started), Interlocked.Read(ref dropped), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref busyTicks)));
+
+    private static Thread StartFeeder()
+    {
+        // A background thread: it never holds the process open, and anything it had not reached is the syncfs's.
+        var thread = new Thread(Feed) { IsBackground = true, Name = "nvsdk early writeback" };
+        thread.Start();
+        return thread;
+    }
+
+    private static void Feed()
+    {
+        foreach (var fd in Queue.GetConsumingEnumerable())
+        {
+            var began = Stopwatch.GetTimestamp();
+            _ = SyncFileRange(fd, 0, 0, SyncFileRangeWrite);
+            _ = Close(fd);
+            Interlocked.Add(ref busyTicks, Stopwatch.GetTimestamp() - began);
+            Interlocked.Increment(ref started);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range")]
+    private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl")]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,85 @@
+using Nvsdk.Core.Platform;
+
+namespace Nvsdk.Core.Tests.Platform;
+
+/// <summary>
+/// The early writeback keeps a duplicate descriptor per queued file: each must be closed, by the feeder thread
+/// once the writeback is started, or by the syncfs that makes the queue moot, so an install of thousands of
+/// files never runs out of descriptors or keeps deleted staging files alive.
+/// </summary>
+public sealed class EarlyWritebackTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nvsdk-writeback-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void Start_FeederClosesItsCopyOfTheDescriptor()
+    {
+        var before = Total();
+        var path = WrittenFile("one");
+
+        WaitUntilClosed(path);
+        Assert.True(Total() > before);
+    }
+
+    [Fact]
+    public void SyncFileSystem_LeavesNoQueuedDescriptorOpen()
+    {
+        var before = Total();
+        var paths = Enumerable.Range(0, 20).Select(i => WrittenFile($"f{i}")).ToList();
+
+        Posix.SyncFileSystem(folder);
+
+        foreach (var path in paths)
+        {
+            WaitUntilClosed(path);
+        }
+
+        Assert.True(Total() >= before + paths.Count);
+    }
+
+    private static long Total()
+    {
+        var (started, dropped, _) = EarlyWriteback.Totals;
+        return started + dropped;
+    }
+
+    private string WrittenFile(string name)
+    {
+        var path = Path.Combine(folder, name);
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(new byte[256 << 10]);
+            file.Flush();
+            EarlyWriteback.Start(file.SafeFileHandle);
+        }
+
+        return path;
+    }
+
+    private static void WaitUntilClosed(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (OpenDescriptors(path) > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        Assert.Equal(0, OpenDescriptors(path));
+    }
+
+    /// <summary>This process's descriptors open on <paramref name="path"/>, from /proc/self/fd.</summary>
+    private static int OpenDescriptors(string path) =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd =>
+        {
+            try
+            {
+                return fd.LinkTarget == path;
+            }
+            catch (IOException)
+            {
+                return false; // closed while listed
+            }
+        });
+}
