@@ -31,7 +31,7 @@ public static class PhaseTimings
         {
             Write(string.Create(CultureInfo.InvariantCulture, $"runtime: gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2), paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, {ThreadPool.ThreadCount} pool threads"), null);
             var (started, dropped, busy) = EarlyWriteback.Totals;
-            Write(string.Create(CultureInfo.InvariantCulture, $"early writeback: {started} files started by its own thread in {busy.TotalSeconds:0.000} s, {dropped} left to the syncfs"), null);
+            Write(string.Create(CultureInfo.InvariantCulture, $"early writeback: {started} files started by its threads in {busy.TotalSeconds:0.000} s (summed), {dropped} left to the syncfs"), null);
         }
     }
 
