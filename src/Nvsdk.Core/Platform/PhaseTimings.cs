@@ -31,6 +31,11 @@ public static class PhaseTimings
         {
             Write(string.Create(CultureInfo.InvariantCulture, $"runtime: gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2), paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB, {ThreadPool.ThreadCount} pool threads"), null);
             var (started, dropped, busy) = EarlyWriteback.Totals;
+            if (started + dropped == 0)
+            {
+                return; // nothing was written (a no-op, a read-only verb)
+            }
+
             Write(string.Create(CultureInfo.InvariantCulture, $"early writeback: {started} files started by its threads in {busy.TotalSeconds:0.000} s (summed), {dropped} left to the syncfs"), null);
         }
     }

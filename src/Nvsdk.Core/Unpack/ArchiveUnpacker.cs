@@ -84,7 +84,8 @@ public static class ArchiveUnpacker
         {
             // Reading the download (and hashing it, which the follower does) on a core of its own: NVIDIA's
             // single-block xz decodes on one core, and that core is the install's tail, so it only decodes.
-            var arriving = new ReadAheadStream(compressed);
+            // Small chunks: the decoder takes compressed bytes slowly, and 16 streams of 1 MiB chunks cost 40 MiB.
+            var arriving = new ReadAheadStream(compressed, chunkSize: 128 << 10);
             await using (arriving.ConfigureAwait(false))
             {
                 await UnpackTarAsync(arriving, name, format, writer, LayoutRule.For(format), cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ namespace Nvsdk.Core.Unpack;
 /// </summary>
 internal sealed class ReadAheadStream : Platform.ReadOnlyStream
 {
-    private const int ChunkSize = 1 << 20;
+    private readonly int chunkSize;
 
     private readonly Channel<(byte[] Buffer, int Count)> chunks;
     private readonly CancellationTokenSource stop = new();
@@ -23,8 +23,12 @@ internal sealed class ReadAheadStream : Platform.ReadOnlyStream
     private int count;
     private bool finished;
 
-    public ReadAheadStream(Stream source, int depth = 4)
+    /// <param name="source">What is read ahead; this stream never disposes it.</param>
+    /// <param name="depth">Chunks that may wait for the reader.</param>
+    /// <param name="chunkSize">Bytes per chunk: 1 MiB for decoded output; less where the reader is slow (compressed input), to keep memory down.</param>
+    public ReadAheadStream(Stream source, int depth = 4, int chunkSize = 1 << 20)
     {
+        this.chunkSize = chunkSize;
         chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(depth)
         {
             SingleReader = true,
@@ -40,8 +44,8 @@ internal sealed class ReadAheadStream : Platform.ReadOnlyStream
         {
             while (true)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                var n = await source.ReadAsync(buffer.AsMemory(0, ChunkSize), stop.Token).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+                var n = await source.ReadAsync(buffer.AsMemory(0, chunkSize), stop.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
