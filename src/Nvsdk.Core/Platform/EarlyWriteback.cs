@@ -24,7 +24,7 @@ internal static partial class EarlyWriteback
     private const int MaxQueued = 512;
 
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("NVSDK_EARLY_WRITEBACK") is not ("0" or "false");
-    private static readonly BlockingCollection<int> Queue = new(new ConcurrentQueue<int>());
+    private static readonly BlockingCollection<(int Fd, long Offset, long Count)> Queue = new(new ConcurrentQueue<(int, long, long)>());
     private static readonly Lazy<bool> Feeders = new(StartFeeders);
 
     private static long started;
@@ -32,7 +32,14 @@ internal static partial class EarlyWriteback
     private static long busyTicks;
 
     /// <summary>Queues a finished file's writeback; returns at once. The caller may close its handle.</summary>
-    public static void Start(SafeFileHandle file)
+    public static void Start(SafeFileHandle file) => Start(file, 0, 0);
+
+    /// <summary>
+    /// Queues the writeback of the bytes [offset, offset + count) already written (count 0: to the end of the
+    /// file); returns at once. A large file is handed over in pieces as it is written, so the disk need not wait
+    /// for its last byte and the syncfs does not wait for all of it.
+    /// </summary>
+    public static void Start(SafeFileHandle file, long offset, long count)
     {
         if (!Enabled || Queue.Count >= MaxQueued)
         {
@@ -50,7 +57,7 @@ internal static partial class EarlyWriteback
             }
 
             _ = Feeders.Value;
-            Queue.Add(copy);
+            Queue.Add((copy, offset, count));
         }
         finally
         {
@@ -64,14 +71,14 @@ internal static partial class EarlyWriteback
     /// <summary>Forgets what is still queued: called right before a syncfs, which writes it anyway.</summary>
     public static void Drop()
     {
-        while (Queue.TryTake(out var fd))
+        while (Queue.TryTake(out var item))
         {
-            _ = Close(fd);
             Interlocked.Increment(ref dropped);
+            _ = Close(item.Fd);
         }
     }
 
-    /// <summary>Files whose writeback was started, files dropped at a syncfs, and the feeders' time in sync_file_range, summed (for the trace).</summary>
+    /// <summary>Writebacks started (files or pieces of them), those dropped at a syncfs, and the feeders' time in sync_file_range, summed (for the trace).</summary>
     public static (long Started, long Dropped, TimeSpan Busy) Totals =>
         (Interlocked.Read(ref started), Interlocked.Read(ref dropped), Stopwatch.GetElapsedTime(0, Interlocked.Read(ref busyTicks)));
 
@@ -90,13 +97,13 @@ internal static partial class EarlyWriteback
 
     private static void Feed()
     {
-        foreach (var fd in Queue.GetConsumingEnumerable())
+        foreach (var (fd, offset, count) in Queue.GetConsumingEnumerable())
         {
             var began = Stopwatch.GetTimestamp();
-            _ = SyncFileRange(fd, 0, 0, SyncFileRangeWrite);
-            _ = Close(fd);
+            _ = SyncFileRange(fd, offset, count, SyncFileRangeWrite);
             Interlocked.Add(ref busyTicks, Stopwatch.GetTimestamp() - began);
-            Interlocked.Increment(ref started);
+            Interlocked.Increment(ref started); // counted before the close, so a closed copy is always counted
+            _ = Close(fd);
         }
     }
 

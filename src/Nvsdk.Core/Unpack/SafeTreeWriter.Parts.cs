@@ -69,6 +69,12 @@ internal sealed partial class SafeTreeWriter
                 throw Refuse(entry, $"the part ends after {written} of its {length} bytes");
             }
 
+            // The part's own range goes to the disk now, whichever part completes the file.
+            if (length >= WritebackThreshold)
+            {
+                EarlyWriteback.Start(file.Stream.SafeFileHandle, offset, length);
+            }
+
             if (!joiner.Finish(file, length))
             {
                 return;
@@ -81,11 +87,6 @@ internal sealed partial class SafeTreeWriter
 
             // Parts write through RandomAccess, so the stream itself is still at offset 0.
             var digest = HashFiles ? await Sha256Digest.OfAsync(file.Stream, cancellationToken).ConfigureAwait(false) : (Sha256Digest?)null;
-            if (fileSize >= WritebackThreshold)
-            {
-                EarlyWriteback.Start(file.Stream.SafeFileHandle);
-            }
-
             File.SetLastWriteTimeUtc(file.Stream.SafeFileHandle, Epoch);
             manifest.Add(path, digest is { } d ? TreeItem.File(fileSize, d, executable) : TreeItem.UnhashedFile(fileSize, executable));
             await file.Stream.DisposeAsync().ConfigureAwait(false); // complete: no part writes to it any more

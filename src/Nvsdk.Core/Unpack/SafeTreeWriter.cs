@@ -23,6 +23,9 @@ internal sealed partial class SafeTreeWriter
     /// <summary>Files this large start their writeback at once (small headers are left to the final syncfs).</summary>
     private const long WritebackThreshold = 1 << 20;
 
+    /// <summary>A file being written hands each piece this large to the early writeback as soon as it is written.</summary>
+    private const long WritebackPiece = 32L << 20;
+
     private readonly string root;
     private readonly long compressedSize;
     private readonly UnpackLimits limits;
@@ -130,6 +133,7 @@ internal sealed partial class SafeTreeWriter
         using var hash = HashFiles ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         long size = 0;
+        long handedOver = 0; // bytes already given to the early writeback
         try
         {
             var options = new FileStreamOptions
@@ -158,19 +162,26 @@ internal sealed partial class SafeTreeWriter
                     {
                         // Nothing to overlap the write with: write on this thread rather than queue it to the pool.
                         output.Write(buffer, 0, n);
-                        continue;
+                    }
+                    else
+                    {
+                        // The write runs on the thread pool (the file is not opened for async I/O) while this thread
+                        // hashes the same bytes: both only read the buffer, and the write is awaited before it is reused.
+                        var write = output.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                        hash.AppendData(buffer, 0, n);
+                        await write.ConfigureAwait(false);
                     }
 
-                    // The write runs on the thread pool (the file is not opened for async I/O) while this thread
-                    // hashes the same bytes: both only read the buffer, and the write is awaited before it is reused.
-                    var write = output.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
-                    hash.AppendData(buffer, 0, n);
-                    await write.ConfigureAwait(false);
+                    if (size - handedOver >= WritebackPiece)
+                    {
+                        EarlyWriteback.Start(output.SafeFileHandle, handedOver, size - handedOver);
+                        handedOver = size;
+                    }
                 }
 
-                if (size >= WritebackThreshold)
+                if (size >= WritebackThreshold && size > handedOver)
                 {
-                    EarlyWriteback.Start(output.SafeFileHandle);
+                    EarlyWriteback.Start(output.SafeFileHandle, handedOver, size - handedOver);
                 }
             }
         }

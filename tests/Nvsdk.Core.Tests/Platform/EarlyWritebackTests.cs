@@ -1,4 +1,8 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using Nvsdk.Core.Platform;
+using Nvsdk.Core.Primitives;
+using Nvsdk.Core.Unpack;
 
 namespace Nvsdk.Core.Tests.Platform;
 
@@ -37,6 +41,47 @@ public sealed class EarlyWritebackTests : IDisposable
         }
 
         Assert.True(Total() >= before + paths.Count);
+    }
+
+    [Fact]
+    public void Start_ARange_FeederClosesItsCopyOfTheDescriptor()
+    {
+        var path = Path.Combine(folder, "ranged");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(new byte[512 << 10]);
+            file.Flush();
+            EarlyWriteback.Start(file.SafeFileHandle, 128 << 10, 256 << 10);
+        }
+
+        WaitUntilClosed(path);
+    }
+
+    [Fact]
+    public async Task Unpack_ALargeFile_IsHandedOverInPiecesAsItIsWritten()
+    {
+        // 70 MiB: two 32 MiB pieces while it is written, then the rest when it is closed.
+        var archive = Path.Combine(folder, "big-1.0-archive.tar.gz");
+        await using (var output = File.Create(archive))
+        {
+            await using var gzip = new GZipStream(output, CompressionLevel.Fastest);
+            await using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+            var content = new byte[70 << 20];
+            new Random(15).NextBytes(content);
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "big-1.0-archive/lib/libbig.so")
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                DataStream = new MemoryStream(content),
+            });
+        }
+
+        var before = Total();
+        var destination = Path.Combine(folder, "tree");
+        Directory.CreateDirectory(destination);
+        await ArchiveUnpacker.UnpackAsync(archive, ArtifactFormat.TarGz, destination);
+
+        WaitUntilClosed(Path.Combine(destination, "lib/libbig.so"));
+        Assert.True(Total() >= before + 3, $"{Total() - before} writebacks queued for a 70 MiB file");
     }
 
     private static long Total()
