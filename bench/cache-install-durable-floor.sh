@@ -20,10 +20,6 @@ start_python_mirror "$work/srv" "$work/mirror"
 start_registry "$work/registry"
 sed -i "s/127.0.0.1:PORT/127.0.0.1:$NGINX_PORT/" "$work/srv/bench.lock.json"
 lock="$work/srv/bench.lock.json"
-now() { date +%s.%N; }
-el() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
-best() { sort -n | head -1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # Before each timed run: the last run's tree gone and its deletion (ext4 may discard) settled, nothing dirty.
 settle() { chmod -R u+w "$@" 2>/dev/null || true; rm -rf "$@"; sync; sleep 1; }
 

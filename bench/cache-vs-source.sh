@@ -17,9 +17,6 @@ mib=${2:-256}
 # On a GPU host without Debian's packages (NVSDK_BENCH_NO_DEPS=1): python3 serves the mirror, out/tools/
 # may carry docker-registry (one static-ish Go binary), and the skopeo half is skipped if skopeo is missing.
 source bench/lib/registry-bench.sh bench
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "building $count single-block tar.xz archives of ~$mib MiB uncompressed..."
 python3 bench/lib/make_archives.py "$work/srv" "$count" "$mib" --single-block
@@ -35,18 +32,18 @@ cache="127.0.0.1:$REGISTRY_PORT/nvsdk-cache"
 
 sync; t0=$(now)
 out/nvsdk install --lock "$lock" --root "$work/a" --quiet
-a_s=$(elapsed "$t0")
+a_s=$(el "$t0")
 
 out/nvsdk cache keygen bench-1 --out "$work" --quiet
 t0=$(now)
 out/nvsdk cache push "$cache" --key "$work/bench-1.sec" --lock "$lock" --root "$work/a" --quiet
-push_s=$(elapsed "$t0")
+push_s=$(el "$t0")
 out/nvsdk cache use "$cache" --trusted-key "$work/bench-1.pub" --root "$work/b" --quiet
 
 hits_before=$(grep -c 'GET /bench' "$work/nginx/access.log" || true)
 sync; t0=$(now)
 out/nvsdk install --lock "$lock" --root "$work/b" --json > "$work/b.json"
-b_s=$(elapsed "$t0")
+b_s=$(el "$t0")
 from_cache=$(python3 -c "import json; print(json.load(open('$work/b.json'))['fromCache'])")
 mirror_hits=$(( $(grep -c 'GET /bench' "$work/nginx/access.log" || true) - hits_before ))
 
@@ -59,10 +56,10 @@ skopeo --policy "$work/policy.json" copy --quiet --dest-tls-verify=false "oci:$w
 
 sync; t0=$(now)
 out/nvsdk image pull "127.0.0.1:$REGISTRY_PORT/bench/sdk:1" --root "$work/c" --quiet
-c_s=$(elapsed "$t0")
+c_s=$(el "$t0")
 sync; t0=$(now)
 skopeo --policy "$work/policy.json" copy --quiet --src-tls-verify=false "docker://127.0.0.1:$REGISTRY_PORT/bench/sdk:1" "oci:$work/d:1"
-d_s=$(elapsed "$t0")
+d_s=$(el "$t0")
 else
   echo "skopeo is not installed: (c) and (d) skipped"
 fi

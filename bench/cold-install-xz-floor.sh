@@ -16,9 +16,6 @@ start_python_mirror "$work/srv" "$work/nginx"
 sed -i "s/127.0.0.1:PORT/127.0.0.1:$NGINX_PORT/" "$work/srv/bench.lock.json"
 lock="$work/srv/bench.lock.json"
 archive=$(ls "$work"/srv/*.tar.xz)
-now() { date +%s.%N; }
-el() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
-best() { sort -n | head -1; }
 decode() { local t; t=$(now); xz -dc "$archive" > /dev/null; el "$t"; }
 admin() { local t; rm -rf "$work/x"; mkdir -p "$work/x"; sync; t=$(now); xz -dc "$archive" | tar -x -C "$work/x"; el "$t"; }
 ours() { local t; chmod -R u+w "$work/r" 2>/dev/null || true; rm -rf "$work/r"; sync; t=$(now); out/nvsdk install --lock "$lock" --root "$work/r" --quiet; el "$t"; }

@@ -22,9 +22,6 @@ python3 "$maker" "$work/srv" "$count" "$mib" >/dev/null
 start_python_mirror "$work/srv" "$work/mirror"
 sed -i "s/127.0.0.1:PORT/127.0.0.1:$NGINX_PORT/" "$work/srv/bench.lock.json"
 lock="$work/srv/bench.lock.json"
-now() { date +%s.%N; }
-el() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 urls=$(python3 -c "import json; [print(a['sources'][0]['url']) for c in json.load(open('$lock'))['components'] for a in c['artifacts']]")
 admin() { f="$2/$(basename "$1")"; curl -sf -o "$f" "$1"; (cd "$2" && grep " $(basename "$1")\$" "$3" | sha256sum -c --quiet); mkdir -p "$2/x/$(basename "$1")"; xz -dc "$f" | tar -x -C "$2/x/$(basename "$1")"; }
 export -f admin

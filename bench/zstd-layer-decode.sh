@@ -42,8 +42,6 @@ python3 -m http.server "$zport" --bind 127.0.0.1 --directory "$work/zsrv" >/dev/
 trap 'kill $zpid 2>/dev/null; stop_nginx; stop_python_mirror; stop_registry; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$zport/" && break; sleep 0.05; done
 
-now() { date +%s.%N; }
-best() { sort -n | head -1; }
 admin() {
   rm -rf "$work/x"; mkdir -p "$work/x"
   local t0; t0=$(now)
@@ -67,7 +65,6 @@ for side in "${sides[@]}"; do
   t[$side]=$(for _ in $(seq "$runs"); do if [ "$side" = admin ]; then admin; else ours "$side"; fi; done | best)
 done
 files=$(find "$work/x" -type f | wc -l)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '\none file: %d layer(s), %d MiB compressed, %d files, %d cores, libzstd %s, best of %d\n' "$layers" "$((size >> 20))" "$files" "$(nproc)" "$(zstd --version | sed 's/.*v\([0-9.]*\).*/\1/')" "$runs"
 printf 'admin: curl | zstd -dc | tar -x              %6.3f s\n' "${t[admin]}"
 printf 'nvsdk cache pull, libzstd (now)              %6.3f s   ratio %s\n' "${t[native]}" "$(ratio "${t[native]}" "${t[admin]}")"
