@@ -31,13 +31,10 @@ internal static partial class EarlyWriteback
     private static long dropped;
     private static long busyTicks;
 
-    /// <summary>Queues a finished file's writeback; returns at once. The caller may close its handle.</summary>
-    public static void Start(SafeFileHandle file) => Start(file, 0, 0);
-
     /// <summary>
     /// Queues the writeback of the bytes [offset, offset + count) already written (count 0: to the end of the
-    /// file); returns at once. A large file is handed over in pieces as it is written, so the disk need not wait
-    /// for its last byte and the syncfs does not wait for all of it.
+    /// file); returns at once, and the caller may close its handle. A large file is handed over in pieces as it
+    /// is written, so the disk need not wait for its last byte and the syncfs does not wait for all of it.
     /// </summary>
     public static void Start(SafeFileHandle file, long offset, long count)
     {
@@ -74,7 +71,7 @@ internal static partial class EarlyWriteback
         while (Queue.TryTake(out var item))
         {
             Interlocked.Increment(ref dropped);
-            _ = Close(item.Fd);
+            _ = Posix.Close(item.Fd);
         }
     }
 
@@ -103,7 +100,7 @@ internal static partial class EarlyWriteback
             _ = SyncFileRange(fd, offset, count, SyncFileRangeWrite);
             Interlocked.Add(ref busyTicks, Stopwatch.GetTimestamp() - began);
             Interlocked.Increment(ref started); // counted before the close, so a closed copy is always counted
-            _ = Close(fd);
+            _ = Posix.Close(fd);
         }
     }
 
@@ -112,7 +109,4 @@ internal static partial class EarlyWriteback
 
     [LibraryImport("libc", EntryPoint = "fcntl")]
     private static partial int Fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

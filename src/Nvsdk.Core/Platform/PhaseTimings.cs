@@ -36,7 +36,7 @@ public static class PhaseTimings
                 return; // nothing was written (a no-op, a read-only verb)
             }
 
-            Write(string.Create(CultureInfo.InvariantCulture, $"early writeback: {started} writebacks started (files, or 32 MiB pieces of large ones) by its threads in {busy.TotalSeconds:0.000} s (summed), {dropped} left to the syncfs"), null);
+            Write(string.Create(CultureInfo.InvariantCulture, $"early writeback: {started} writebacks started (files, or pieces of large ones) by its threads in {busy.TotalSeconds:0.000} s (summed), {dropped} left to the syncfs"), null);
         }
     }
 

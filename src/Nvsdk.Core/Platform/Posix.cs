@@ -136,7 +136,7 @@ internal static partial class Posix
     private static partial int Fsync(int fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
+    internal static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEuid();

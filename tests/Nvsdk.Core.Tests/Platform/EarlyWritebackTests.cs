@@ -97,7 +97,7 @@ public sealed class EarlyWritebackTests : IDisposable
         {
             file.Write(new byte[256 << 10]);
             file.Flush();
-            EarlyWriteback.Start(file.SafeFileHandle);
+            EarlyWriteback.Start(file.SafeFileHandle, 0, 0);
         }
 
         return path;
