@@ -8,6 +8,8 @@
 #   f      xz -dc > /dev/null of the largest archive, alone on the machine
 #   g      every archive's xz -dc > /dev/null at once (xargs -P nproc): the largest one's decode while the others
 #          share the caches and memory with it, as they do in a and b
+#   h      nvsdk install of the largest archive's component alone (durable): nvsdk's own overhead over f, without
+#          the other archives competing for the cores' clocks, the memory and the disk
 # and a/b, a/(b+flush), a/f, a/g, and f/(b+flush), g/(b+flush): above 0.8, the goal a <= 0.8 x (b+flush) sits
 # below the decoders' own time. Usage: bench/cold-install-yardstick-floor.sh [COUNT] [MiB]   (default 8 256)
 # Uses the yardstick's archive maker (../shared/bench, or out/tools/bench where scripts/stage-bench-tools.sh put it).
@@ -33,6 +35,7 @@ b=$(el "$t"); t=$(now); sync; flush=$(el "$t")
 largest=$(ls -S "$work"/srv/*.tar.xz | head -1)
 t=$(now); xz -dc "$largest" > /dev/null; f=$(el "$t")
 t=$(now); ls "$work"/srv/*.tar.xz | xargs -P"$(nproc)" -I{} sh -c 'xz -dc "$1" > /dev/null' _ {}; g=$(el "$t")
+sync; t=$(now); out/nvsdk install "$(basename "$largest" | cut -d- -f1)" --lock "$lock" --root "$work/h" --quiet; h=$(el "$t")
 bf=$(awk -v a="$b" -v b="$flush" 'BEGIN { print a + b }')
 printf '%d archives, xz %d MiB, largest %s (%d MiB), %d cores\n' "$count" $(( $(du -cb "$work"/srv/*.tar.xz | tail -1 | cut -f1) >> 20 )) \
   "$(basename "$largest")" $(( $(stat -c %s "$largest") >> 20 )) "$(nproc)"
@@ -42,5 +45,6 @@ printf 'b      admin pipeline, -P%d, no sync        %7.3f s\n' "$(nproc)" "$b"
 printf 'flush  sync after b                        %7.3f s   b+flush %.3f s\n' "$flush" "$bf"
 printf 'f      xz -dc of the largest archive        %7.3f s\n' "$f"
 printf 'g      xz -dc of every archive at once      %7.3f s\n' "$g"
-printf 'a/b %s (goal <= 1.0)  a/(b+flush) %s (goal <= 0.8)  a/f %s  a/g %s  f/(b+flush) %s  g/(b+flush) %s (above 0.8: that goal is below the floor)\n' \
-  "$(ratio "$a" "$b")" "$(ratio "$a" "$bf")" "$(ratio "$a" "$f")" "$(ratio "$a" "$g")" "$(ratio "$f" "$bf")" "$(ratio "$g" "$bf")"
+printf 'h      nvsdk install of the largest alone   %7.3f s\n' "$h"
+printf 'a/b %s (goal <= 1.0)  a/(b+flush) %s (goal <= 0.8)  a/f %s  a/g %s  h/f %s  f/(b+flush) %s  g/(b+flush) %s (above 0.8: that goal is below the floor)\n' \
+  "$(ratio "$a" "$b")" "$(ratio "$a" "$bf")" "$(ratio "$a" "$f")" "$(ratio "$a" "$g")" "$(ratio "$h" "$f")" "$(ratio "$f" "$bf")" "$(ratio "$g" "$bf")"
