@@ -9,6 +9,8 @@
 # Usage: bench/redistrib-install.sh [SCALE]   (1 on the GPU host; 0.05 fits a 2-core box)
 # Needs python3, xz, curl, /usr/bin/time (out/tools/ is put on PATH, see scripts/stage-bench-tools.sh).
 set -euo pipefail
+# The synthesised packages carry a test licence; a benchmark accepts it as CI does.
+export NVSDK_ACCEPT_LICENSES=1
 cd "$(dirname "$0")/.."
 scale=${1:-1}
 NV=$(realpath "${NV:-out/nvsdk}")
