@@ -12,13 +12,18 @@
 #          the other archives competing for the cores' clocks, the memory and the disk
 # and a/b, a/(b+flush), a/f, a/g, and f/(b+flush), g/(b+flush): above 0.8, the goal a <= 0.8 x (b+flush) sits
 # below the decoders' own time. Usage: bench/cold-install-yardstick-floor.sh [COUNT] [MiB]   (default 8 256)
-# Uses the yardstick's archive maker (../shared/bench, or out/tools/bench where scripts/stage-bench-tools.sh put it).
+# Uses the yardstick's archive maker (out/tools/bench where scripts/stage-bench-tools.sh put it, ../shared/bench or
+# /work/shared/bench); without one it prints "skipped: ..." and exits 0.
 set -euo pipefail
 export NVSDK_ACCEPT_LICENSES=1
 cd "$(dirname "$0")/.."
 count=${1:-8}; mib=${2:-256}
-maker=out/tools/bench/lib/make_archives.py
-[ -f "$maker" ] || maker=../shared/bench/lib/make_archives.py
+maker=
+for dir in out/tools/bench ../shared/bench /work/shared/bench; do
+  [ -f "$dir/lib/make_archives.py" ] && { maker=$dir/lib/make_archives.py; break; }
+done
+# The yardstick lives outside this repository; without it there is nothing to compare with.
+[ -n "$maker" ] || { echo "skipped: the shared yardstick (../shared/bench/lib/make_archives.py) is not on this machine"; exit 0; }
 source bench/lib/registry-bench.sh yardstick-floor
 python3 "$maker" "$work/srv" "$count" "$mib" >/dev/null
 start_python_mirror "$work/srv" "$work/mirror"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite as CI does: installs the Debian tools the tests drive (nginx, makeself, xz, …),
 # builds, publishes out/nvsdk so the CLI tests exercise the binary users get, runs every test, then the
-# store-writing CLI tests again as an unprivileged user, and ends with "N passed, N failed, N skipped".
+# store-writing CLI tests again as an unprivileged user, then the fuzz and benchmark smokes, and ends with
+# "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -33,20 +34,28 @@ read -r passed failed skipped < <(awk '
   END { print p+0, f+0, s+0 }' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # a build or runner failure counts
-# Coverage-guided fuzz smoke: each target briefly under afl-fuzz; each target is one test in the line.
+# A smoke script's closing "<name>: N passed, N failed[, N skipped]" is added to the totals; a smoke that could
+# not run (a tool missing, a build failure) is one failure. Its output goes to stderr through a temp file, not
+# `tee /dev/stderr`: opening /dev/stderr truncates a log file it points at.
+smoke() {
+  local log line
+  log=$(mktemp)
+  "$@" > "$log" 2>&1
+  cat "$log" >&2
+  line=$(tail -1 "$log")
+  rm -f "$log"
+  if [[ "$line" =~ :\ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2])); skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
+  else
+    failed=$((failed + 1))
+  fi
+}
 set +e
-# (Through a temp file, not `tee /dev/stderr`: opening /dev/stderr truncates a log file it points at.)
-fuzz_log=$(mktemp)
-scripts/fuzz.sh smoke "${NVSDK_FUZZ_SECONDS:-10}" > "$fuzz_log" 2>&1
-cat "$fuzz_log" >&2
-fuzz_line=$(tail -1 "$fuzz_log")
-rm -f "$fuzz_log"
+# Coverage-guided fuzzing: each target briefly under afl-fuzz, one test each.
+smoke scripts/fuzz.sh smoke "${NVSDK_FUZZ_SECONDS:-10}"
+# Every benchmark once at its smallest size, one test each: they run for real only on the GPU host, whose time is short.
+smoke scripts/bench-smoke.sh
 set -e
-if [[ "$fuzz_line" =~ ^fuzz\ smoke:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-  passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-else
-  failed=$((failed + 1)) # the fuzz smoke could not run (afl++ missing, build failure): that fails CI
-fi
 if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"
