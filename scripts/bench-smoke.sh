@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every install benchmark in bench/ once at its smallest size, as CI does: a benchmark is only run for real on
+# Stages the GPU host's bench tools, then runs every install benchmark in bench/ once at its smallest size, as CI does: a benchmark is only run for real on
 # the GPU host, where device time is short, so one that broke here (a refused licence, a helper that moved) must
 # fail CI, not that run. Times are not checked, only that each one ends with its figures.
 # Each benchmark is one test; the last line is "bench smoke: N passed, N failed, N skipped".
@@ -28,6 +28,12 @@ benches=(
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# What a developer runs before carrying the benchmarks to the GPU host; the probe uses what it stages.
+if scripts/stage-bench-tools.sh > "$log" 2>&1; then
+  passed=$((passed + 1)); echo "bench smoke: scripts/stage-bench-tools.sh: ok"
+else
+  failed=$((failed + 1)); echo "bench smoke: scripts/stage-bench-tools.sh: FAILED; its output:"; tail -20 "$log" | sed 's/^/  | /'
+fi
 for entry in "${benches[@]}"; do
   IFS='|' read -r name args figures <<< "$entry"
   # shellcheck disable=SC2086 # the arguments are words

@@ -32,6 +32,7 @@ if [ "$mode" = test ]; then
   # The install benchmarks (bench/, scripts/stage-bench-tools.sh): zstd, and GNU time for max RSS.
   command -v zstd >/dev/null 2>&1 || need+=(zstd)
   [ -x /usr/bin/time ] || need+=(time)
+  command -v vmstat >/dev/null 2>&1 || need+=(procps) # bench/probes/cache-install-diagnosis.sh
   # afl++: the coverage-guided fuzzer driving the SharpFuzz targets (scripts/fuzz.sh).
   command -v afl-fuzz >/dev/null 2>&1 || need+=(afl++)
   command -v zip >/dev/null 2>&1 || need+=(zip)

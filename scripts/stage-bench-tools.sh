@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh >/dev/null
 tools=out/tools
-rm -rf "$tools"; mkdir -p "$tools/bin" "$tools/lib"
+# Only what this script stages: out/tools also holds the fuzzer's sharpfuzz (scripts/fuzz.sh).
+rm -rf "$tools/bin" "$tools/lib" "$tools/bench" "$tools/docker-registry" "$tools/zstd" "$tools/xz" "$tools/gnu-time"
+mkdir -p "$tools/bin" "$tools/lib"
 cp "$(command -v docker-registry || echo /usr/bin/docker-registry)" "$tools/docker-registry"
 for tool in zstd xz; do
   cp "$(command -v $tool)" "$tools/bin/$tool"

@@ -9,6 +9,8 @@ export NVSDK_ACCEPT_LICENSES=1 PATH="$PWD/out/tools:$PATH"
 NV=$PWD/out/nvsdk; here=$PWD/out/tools/bench
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "$2 did not start"; exit 1; }
+# The yardstick's archive maker, staged with it; without the yardstick there is nothing to diagnose against.
+[ -f "$here/lib/make_archives.py" ] || { echo "skipped: no yardstick in out/tools/bench (scripts/stage-bench-tools.sh copies ../shared/bench there)"; exit 0; }
 w=$(mktemp -d /var/tmp/diag.XXXXXX)
 now() { date +%s.%N; }; el() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.3f", b-a}'; }
 t=$(now); python3 "$here/lib/make_archives.py" "$w/srv" ${1:-8} ${2:-256}; echo "archives $(el $t) s"
