@@ -1,32 +1,18 @@
 namespace Nvsdk.Core.Platform;
 
 /// <summary>
-/// The members every forward-only, read-only stream of ours answers the same way (no seeking, no writing,
-/// no length), so each wrapper states only how it reads.
+/// The members every forward-only, read-only stream of ours answers the same way (no writing, nothing to flush),
+/// so each wrapper states only how it reads.
 /// </summary>
-public abstract class ReadOnlyStream : Stream
+public abstract class ReadOnlyStream : ForwardOnlyStream
 {
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
