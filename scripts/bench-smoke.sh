@@ -28,23 +28,25 @@ benches=(
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# One test: LABEL, the extended regex its output must match (its figures), then the command. It passes when the
+# command exits 0 and prints a matching line, is skipped when it says "skipped: ...", and fails otherwise.
+check() {
+  local label=$1 figures=$2 rc=0; shift 2
+  "$@" > "$log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ] && grep -Eq "$figures" "$log"; then
+    passed=$((passed + 1)); echo "bench smoke: $label: ok"
+  elif grep -q '^skipped: ' "$log"; then
+    skipped=$((skipped + 1)); echo "bench smoke: $label: $(grep -m1 '^skipped: ' "$log")"
+  else
+    failed=$((failed + 1)); echo "bench smoke: $label: FAILED (exit $rc, or no line matching /$figures/); its output:"
+    tail -20 "$log" | sed 's/^/  | /'
+  fi
+}
 # What a developer runs before carrying the benchmarks to the GPU host; the probe uses what it stages.
-if scripts/stage-bench-tools.sh > "$log" 2>&1; then
-  passed=$((passed + 1)); echo "bench smoke: scripts/stage-bench-tools.sh: ok"
-else
-  failed=$((failed + 1)); echo "bench smoke: scripts/stage-bench-tools.sh: FAILED; its output:"; tail -20 "$log" | sed 's/^/  | /'
-fi
+check scripts/stage-bench-tools.sh "out/nvsdk" scripts/stage-bench-tools.sh
 for entry in "${benches[@]}"; do
   IFS='|' read -r name args figures <<< "$entry"
   # shellcheck disable=SC2086 # the arguments are words
-  if bash "bench/$name" $args > "$log" 2>&1; then rc=0; else rc=$?; fi
-  if [ "$rc" -eq 0 ] && grep -Eq "$figures" "$log"; then
-    passed=$((passed + 1)); echo "bench smoke: $name $args: ok"
-  elif grep -q '^skipped: ' "$log"; then
-    skipped=$((skipped + 1)); echo "bench smoke: $name $args: $(grep -m1 '^skipped: ' "$log")"
-  else
-    failed=$((failed + 1)); echo "bench smoke: $name $args: FAILED (exit $rc, or no line matching /$figures/); its output:"
-    tail -20 "$log" | sed 's/^/  | /'
-  fi
+  check "$name $args" "$figures" bash "bench/$name" $args
 done
 echo "bench smoke: $passed passed, $failed failed, $skipped skipped"
