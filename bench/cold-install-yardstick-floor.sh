@@ -10,7 +10,7 @@
 #          share the caches and memory with it, as they do in a and b
 #   h      nvsdk install of the largest archive's component alone (durable): nvsdk's own overhead over f, without
 #          the other archives competing for the cores' clocks, the memory and the disk
-# and a/b, a/(b+flush), a/f, a/g, and f/(b+flush), g/(b+flush): above 0.8, the goal a <= 0.8 x (b+flush) sits
+# and a/b, a/(b+flush), a/f, a/g, h/f, and f/(b+flush), g/(b+flush): above 0.8, the goal a <= 0.8 x (b+flush) sits
 # below the decoders' own time. Usage: bench/cold-install-yardstick-floor.sh [COUNT] [MiB]   (default 8 256)
 # Uses the yardstick's archive maker (out/tools/bench where scripts/stage-bench-tools.sh put it, ../shared/bench or
 # /work/shared/bench); without one it prints "skipped: ..." and exits 0.
